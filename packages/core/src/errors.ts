@@ -1,0 +1,95 @@
+/**
+ * Errors of `@weir/core`. Every error carries a stable `code` (matched by code, since errors cross process
+ * boundaries) and, where there is one, the `cause`. Programmer mistakes throw `TypeError`.
+ */
+
+/** The stable codes of weir's errors; listed in the README. */
+export const ErrorCodes = {
+  /** A user function threw while processing a record or timer. */
+  USER_FUNCTION_FAILED: 'WEIR_USER_FUNCTION_FAILED',
+  /** The job failed and the restart strategy gave up. */
+  JOB_FAILED: 'WEIR_JOB_FAILED',
+  /** The job was cancelled. */
+  JOB_CANCELLED: 'WEIR_JOB_CANCELLED',
+  /** The job graph is invalid (for example forward partitioning between different parallelisms). */
+  INVALID_JOB_GRAPH: 'WEIR_INVALID_JOB_GRAPH',
+  /** BATCH mode was requested for a job with an unbounded source. */
+  UNBOUNDED_SOURCE_IN_BATCH: 'WEIR_UNBOUNDED_SOURCE_IN_BATCH',
+  /** A frame arrived out of sequence on a channel (a gap or a duplicate). */
+  CHANNEL_SEQUENCE: 'WEIR_CHANNEL_SEQUENCE',
+  /** A frame could not be decoded. */
+  MALFORMED_FRAME: 'WEIR_MALFORMED_FRAME',
+  /** A transport is closed or failed. */
+  TRANSPORT_CLOSED: 'WEIR_TRANSPORT_CLOSED',
+  /** A configuration value is invalid. */
+  INVALID_CONFIGURATION: 'WEIR_INVALID_CONFIGURATION',
+  /** Not enough task slots to deploy the job. */
+  NOT_ENOUGH_SLOTS: 'WEIR_NOT_ENOUGH_SLOTS',
+  /** A source failed to read its input (file, socket). */
+  SOURCE_FAILED: 'WEIR_SOURCE_FAILED',
+  /** A sink failed to write. */
+  SINK_FAILED: 'WEIR_SINK_FAILED',
+  /** A feature of the API that this version does not provide yet. */
+  UNSUPPORTED_OPERATION: 'WEIR_UNSUPPORTED_OPERATION',
+  /** The job program did not define a job (it never called execute). */
+  NO_JOB_DEFINED: 'WEIR_NO_JOB_DEFINED',
+} as const;
+
+/** One of the values of {@link ErrorCodes}. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** The base class of weir's errors: a message, a stable `code` and an optional `cause`. */
+export class WeirError extends Error {
+  /** The stable code of this error, one of {@link ErrorCodes}. */
+  readonly code: ErrorCode;
+
+  /** Creates an error with a code, a message and an optional cause. */
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'WeirError';
+    this.code = code;
+  }
+}
+
+/**
+ * A user function failed. The message names the operator (name and uid), the subtask, the position of the record
+ * in the task's input and the cause.
+ */
+export class UserFunctionError extends WeirError {
+  /** The name of the operator whose function threw. */
+  readonly operatorName: string;
+  /** The uid of the operator, if one was set. */
+  readonly operatorUid: string | undefined;
+  /** The subtask index of the failing instance. */
+  readonly subtaskIndex: number;
+  /** The 1-based position of the failing record in the task's input, or undefined outside record processing. */
+  readonly recordPosition: number | undefined;
+
+  /** Creates the error; `cause` is what the user function threw. */
+  constructor(
+    info: { operatorName: string; operatorUid: string | undefined; subtaskIndex: number; recordPosition: number | undefined; phase?: string },
+    cause: unknown,
+  ) {
+    const uid = info.operatorUid === undefined ? '' : ` (uid "${info.operatorUid}")`;
+    const where =
+      info.recordPosition === undefined
+        ? (info.phase ?? 'outside record processing')
+        : `while processing record #${info.recordPosition} of its input`;
+    super(
+      ErrorCodes.USER_FUNCTION_FAILED,
+      `Operator "${info.operatorName}"${uid}, subtask ${info.subtaskIndex}, failed ${where}: ${describeCause(cause)}`,
+      { cause },
+    );
+    this.name = 'UserFunctionError';
+    this.operatorName = info.operatorName;
+    this.operatorUid = info.operatorUid;
+    this.subtaskIndex = info.subtaskIndex;
+    this.recordPosition = info.recordPosition;
+  }
+}
+
+/** Formats a thrown value for an error message. */
+export function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return String(cause);
+}
