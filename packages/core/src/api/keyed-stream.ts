@@ -1,0 +1,72 @@
+/**
+ * `KeyedStream<T, K>`: a stream partitioned by key (Flink's `KeyedStream`). Rolling aggregations emit one updated
+ * result per record in STREAMING mode and only the final result per key in BATCH mode.
+ */
+import type { FieldExpression, KeyedProcessFunction, KeySelector, ReduceFunction } from '../functions/user-functions.js';
+import type { Transformation } from '../graph/transformation.js';
+import type { Key } from '../keys/key-group.js';
+import { KeyedAggregationOperator, type AggregationKind } from '../runtime/operators/keyed-aggregation-operator.js';
+import { KeyedProcessOperator } from '../runtime/operators/keyed-process-operator.js';
+import { DataStream } from './data-stream.js';
+import type { StreamExecutionEnvironment } from './stream-execution-environment.js';
+
+/** A stream partitioned by key. */
+export class KeyedStream<T, K extends Key = Key> extends DataStream<T> {
+  /** @internal Created by `DataStream.keyBy`. */
+  constructor(
+    environment: StreamExecutionEnvironment,
+    transformation: Transformation,
+    private readonly keySelector: KeySelector<T, K>,
+  ) {
+    super(environment, transformation);
+  }
+
+  /** The key selector of the stream. */
+  getKeySelector(): KeySelector<T, K> {
+    return this.keySelector;
+  }
+
+  /** Combines the records of each key with `fn`; emits the running result. */
+  reduce(fn: ReduceFunction<T>): DataStream<T> {
+    void new KeyedAggregationOperator(fn);
+    return this.transform<T>('Keyed Reduce', () => new KeyedAggregationOperator(fn), this.keySelector);
+  }
+
+  /** The running sum of `field` per key (other fields from the key's first record). */
+  sum(field: FieldExpression): DataStream<T> {
+    return this.aggregate('sum', field);
+  }
+
+  /** The running minimum of `field` per key (other fields from the key's first record). */
+  min(field: FieldExpression): DataStream<T> {
+    return this.aggregate('min', field);
+  }
+
+  /** The running maximum of `field` per key (other fields from the key's first record). */
+  max(field: FieldExpression): DataStream<T> {
+    return this.aggregate('max', field);
+  }
+
+  /** The record with the smallest `field` per key (the first one on ties). */
+  minBy(field: FieldExpression): DataStream<T> {
+    return this.aggregate('minBy', field);
+  }
+
+  /** The record with the largest `field` per key (the first one on ties). */
+  maxBy(field: FieldExpression): DataStream<T> {
+    return this.aggregate('maxBy', field);
+  }
+
+  /** Applies a KeyedProcessFunction: `ctx.getCurrentKey()`, side outputs, timestamps. */
+  override process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
+    void new KeyedProcessOperator(fn);
+    return this.transform<R>('Keyed Process', () => new KeyedProcessOperator(fn), this.keySelector);
+  }
+
+  private aggregate(kind: AggregationKind, field: FieldExpression): DataStream<T> {
+    if (typeof field !== 'string' && !(Number.isInteger(field) && field >= 0)) {
+      throw new TypeError(`${kind}() expects a property name or a tuple index, got ${String(field)}`);
+    }
+    return this.transform<T>(`Keyed Aggregation (${kind} ${field})`, () => KeyedAggregationOperator.forField(kind, field), this.keySelector);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `@weir/core`: stream processing for TypeScript on Node.js, modelled on Apache Flink. The DataStream API, the job
+ * graph with operator chaining, the actor runtime (mailbox actors, JobManager, TaskManager, credit-based flow
+ * control), the in-process transport and the core sources and sinks.
+ *
+ * @example
+ * ```ts
+ * import { StreamExecutionEnvironment } from '@weir/core';
+ *
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * env.fromCollection<[number, string]>([[1, 'a|b'], [2, 'bb|a'], [3, 'aaa|a']])
+ *   .flatMap(([, words]) => words.split('|'))
+ *   .map((word): [string, number] => [word, 1])
+ *   .keyBy(([word]) => word)
+ *   .sum(1)
+ *   .print();
+ * await env.execute('word count');
+ * ```
+ */
+
+// KeyedStream extends DataStream: it must be evaluated after data-stream, which it imports itself.
+export { KeyedStream } from './api/keyed-stream.js';
+export { DataStream } from './api/data-stream.js';
+export { ConnectedStreams } from './api/connected-streams.js';
+export { DataStreamSink } from './api/data-stream-sink.js';
+export { StreamExecutionEnvironment, DEFAULT_FRAME_SIZE } from './api/stream-execution-environment.js';
+export type { EnvironmentOptions } from './api/stream-execution-environment.js';
+export { ExecutionConfig } from './api/execution-config.js';
+export { OutputTag } from './api/output-tag.js';
+export { RuntimeExecutionMode } from './api/runtime-execution-mode.js';
+export { getExecutionContext, setExecutionContext } from './api/execution-context.js';
+export type { ExecutionContext } from './api/execution-context.js';
+
+export { ErrorCodes, WeirError, UserFunctionError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+
+export type {
+  Collector,
+  CoFlatMapFunction,
+  CoMapFunction,
+  CoProcessFunction,
+  FieldExpression,
+  FilterFunction,
+  FlatMapFunction,
+  KeyedProcessContext,
+  KeyedProcessFunction,
+  KeySelector,
+  MapFunction,
+  OnTimerContext,
+  Partitioner,
+  ProcessContext,
+  ProcessFunction,
+  ReduceFunction,
+  RichFunction,
+  RuntimeContext,
+  SinkContext,
+  SinkFunction,
+  TimerService,
+} from './functions/user-functions.js';
+
+export { Time } from './time/time.js';
+export { RestartStrategies, describeRestartStrategy } from './restart/restart-strategies.js';
+export type { ExponentialDelayOptions, RestartStrategyConfiguration } from './restart/restart-strategies.js';
+
+export type {
+  Boundedness,
+  InputStatus,
+  ReaderOutput,
+  Source,
+  SourceReader,
+  SourceReaderContext,
+  SourceSplit,
+  SplitEnumerator,
+  SplitEnumeratorContext,
+} from './connector/source.js';
+export type { Sink, SinkWriter, SinkWriterContext } from './connector/sink.js';
+export {
+  CollectionSource,
+  DataGeneratorSource,
+  FileSource,
+  FileSourceBuilder,
+  NumberSequenceSource,
+  RateLimiterStrategy,
+  SocketTextSource,
+  TextLineInputFormat,
+} from './sources/index.js';
+export type {
+  CollectionSplit,
+  FileSourceEnumeratorState,
+  FileSourceSplit,
+  GeneratorFunction,
+  NumberSequenceSplit,
+  RateLimiter,
+  SocketSplit,
+  StreamFormat,
+} from './sources/index.js';
+export { PrintSink } from './sinks/print-sink.js';
+export { formatRecord } from './sinks/format-record.js';
+
+export { assignToKeyGroup, computeDefaultMaxParallelism, stableHash, murmurHash } from './keys/key-group.js';
+export type { Key } from './keys/key-group.js';
+
+export { createJobGraph, describeJobGraph, vertexName } from './graph/job-graph.js';
+export type { JobEdge, JobGraph, JobVertex } from './graph/job-graph.js';
+export type { StreamEdge, StreamGraph, StreamNode } from './graph/stream-graph.js';
+export type { PartitionerSpec } from './graph/partitioner.js';
+
+export type { JobClient } from './runtime/job-client.js';
+export type { JobStatus } from './runtime/job-status.js';
+export { JobExecutionResult } from './runtime/job-execution-result.js';
+export { EmbeddedExecutor } from './runtime/executor.js';
+export type { PipelineExecutor, SubmittedJob } from './runtime/executor.js';
+export type { JobSubmission } from './runtime/job-master.js';
+export type { Frame, ControlElement } from './runtime/frame.js';
+export { MAX_WATERMARK, MIN_WATERMARK } from './runtime/frame.js';
+export { channelKey } from './runtime/transport.js';
+export type { ChannelAddress, ChannelReceiver, ChannelSender, ReceiverListener, SenderListener, Transport } from './runtime/transport.js';
+export { InProcessTransport } from './runtime/in-process-transport.js';
+export { ChannelWriter } from './runtime/channel-writer.js';
+export { ChannelReader, DEFAULT_INITIAL_CREDITS } from './runtime/channel-reader.js';
+export { encodeFrame, decodeFrame } from './runtime/frame-codec.js';

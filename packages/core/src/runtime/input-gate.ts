@@ -1,0 +1,156 @@
+/**
+ * The input side of a task: one {@link ChannelReader} per upstream channel, a queue of arrived frames in arrival
+ * order, and the bookkeeping of control elements: the combined watermark (the minimum over active channels, idle
+ * channels left out), and the end of each logical input.
+ */
+import { ChannelReader } from './channel-reader.js';
+import { MAX_WATERMARK, MIN_WATERMARK, type ControlElement, type Frame } from './frame.js';
+import type { ChannelAddress, Transport } from './transport.js';
+
+/** One upstream channel of a task. */
+export interface InputChannelInfo {
+  readonly address: ChannelAddress;
+  /** The logical input of the operator it feeds (0, or 1 for the second input). */
+  readonly inputIndex: number;
+}
+
+/** What a control element means for the task. */
+export type GateEvent =
+  | { readonly type: 'none' }
+  | { readonly type: 'watermark'; readonly watermark: number }
+  | { readonly type: 'end-of-input'; readonly inputIndex: number; readonly allEnded: boolean };
+
+interface ChannelState {
+  readonly reader: ChannelReader;
+  readonly inputIndex: number;
+  watermark: number;
+  idle: boolean;
+  ended: boolean;
+}
+
+const NONE: GateEvent = { type: 'none' };
+
+/** Receives frames for a task and interprets their control elements. */
+export class InputGate {
+  private readonly channels: ChannelState[];
+  private queueChannels: number[] = [];
+  private queueFrames: Frame[] = [];
+  private head = 0;
+  private combinedWatermark = MIN_WATERMARK;
+  private readonly remainingPerInput = new Map<number, number>();
+  private remaining: number;
+
+  /** Opens a reader per channel; `onArrival` wakes the task, `onError` fails it. */
+  constructor(transport: Transport, infos: readonly InputChannelInfo[], onArrival: () => void, onError: (e: Error) => void, initialCredits?: number) {
+    this.channels = infos.map((info, index) => ({
+      reader: new ChannelReader(
+        transport,
+        info.address,
+        {
+          onFrame: (frame) => {
+            this.queueChannels.push(index);
+            this.queueFrames.push(frame);
+            onArrival();
+          },
+          onError,
+        },
+        initialCredits,
+      ),
+      inputIndex: info.inputIndex,
+      watermark: MIN_WATERMARK,
+      idle: false,
+      ended: false,
+    }));
+    for (const c of this.channels) this.remainingPerInput.set(c.inputIndex, (this.remainingPerInput.get(c.inputIndex) ?? 0) + 1);
+    this.remaining = this.channels.length;
+  }
+
+  /** The number of channels. */
+  get channelCount(): number {
+    return this.channels.length;
+  }
+
+  /** The logical input of a channel. */
+  inputIndexOf(channel: number): number {
+    return this.channels[channel]!.inputIndex;
+  }
+
+  /** True when a frame waits. */
+  hasFrame(): boolean {
+    return this.head < this.queueFrames.length;
+  }
+
+  /** The channel of the next frame; call before {@link takeFrame}. */
+  peekChannel(): number {
+    return this.queueChannels[this.head]!;
+  }
+
+  /** Takes the next frame. */
+  takeFrame(): Frame {
+    const frame = this.queueFrames[this.head]!;
+    this.queueFrames[this.head] = undefined as unknown as Frame;
+    this.head++;
+    if (this.head === this.queueFrames.length) {
+      this.queueFrames = [];
+      this.queueChannels = [];
+      this.head = 0;
+    }
+    return frame;
+  }
+
+  /** The task processed a frame of `channel`: hand its credit back. */
+  release(channel: number): void {
+    this.channels[channel]!.reader.release();
+  }
+
+  /** Applies a control element that arrived on `channel`. */
+  onControl(channel: number, control: ControlElement): GateEvent {
+    const state = this.channels[channel]!;
+    switch (control.kind) {
+      case 'watermark':
+        if (control.timestamp > state.watermark) state.watermark = control.timestamp;
+        state.idle = false;
+        return this.advanceWatermark();
+      case 'watermark-status':
+        state.idle = control.idle;
+        return this.advanceWatermark();
+      case 'end-of-input': {
+        if (state.ended) return NONE;
+        state.ended = true;
+        this.remaining--;
+        const left = this.remainingPerInput.get(state.inputIndex)! - 1;
+        this.remainingPerInput.set(state.inputIndex, left);
+        if (left > 0) return this.advanceWatermark();
+        return { type: 'end-of-input', inputIndex: state.inputIndex, allEnded: this.remaining === 0 };
+      }
+      case 'barrier':
+        return NONE;
+    }
+  }
+
+  /** The watermark after the last control element: the minimum over active channels. */
+  currentWatermark(): number {
+    return this.combinedWatermark;
+  }
+
+  /** Closes every reader; safe to call twice. */
+  close(): void {
+    for (const c of this.channels) c.reader.close();
+  }
+
+  private advanceWatermark(): GateEvent {
+    let min = MAX_WATERMARK;
+    let active = 0;
+    for (const c of this.channels) {
+      if (c.ended || c.idle) continue;
+      active++;
+      if (c.watermark < min) min = c.watermark;
+    }
+    if (active === 0) return NONE;
+    if (min > this.combinedWatermark) {
+      this.combinedWatermark = min;
+      return { type: 'watermark', watermark: min };
+    }
+    return NONE;
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The supervisor of one job (Flink's `JobMaster`, the per-job part of the JobManager): turns the job graph into
+ * tasks, allocates slots, deploys, coordinates sources, watches task outcomes, and on a failure cancels the
+ * attempt and restarts it according to the restart strategy. Without checkpoints a restart re-runs the job from its
+ * sources, as in Flink. Its control messages are plain data, matched with ts-pattern (control plane).
+ */
+import { match } from 'ts-pattern';
+import { describeCause, ErrorCodes, WeirError } from '../errors.js';
+import type { Source, SourceSplit } from '../connector/source.js';
+import type { JobGraph } from '../graph/job-graph.js';
+import { createRestartBackoff, type RestartStrategyConfiguration } from '../restart/restart-strategies.js';
+import { JobExecutionResult } from './job-execution-result.js';
+import type { JobStatus } from './job-status.js';
+import { SourceCoordinator } from './source-coordinator.js';
+import type { ExecutionMode } from './stream-operator.js';
+import type { StreamTask } from './stream-task.js';
+import type { TaskDeployment, TaskOutcome, TaskServices, TaskSettings } from './task-deployment.js';
+import type { TaskManager } from './task-manager.js';
+import type { Transport } from './transport.js';
+
+/** Everything the JobManager needs to run a job. */
+export interface JobSubmission {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly jobGraph: JobGraph;
+  readonly mode: ExecutionMode;
+  readonly settings: TaskSettings;
+  readonly restartStrategy: RestartStrategyConfiguration;
+}
+
+/** A message from a task (or its coordinator) to the job master. */
+type JobMessage =
+  | { readonly type: 'task-ended'; readonly attempt: number; readonly taskName: string; readonly outcome: TaskOutcome }
+  | { readonly type: 'coordinator-failed'; readonly attempt: number; readonly error: Error };
+
+interface Attempt {
+  readonly number: number;
+  readonly tasks: Map<string, StreamTask>;
+  readonly coordinators: Map<string, SourceCoordinator>;
+  running: number;
+  failure: Error | undefined;
+  cancelling: boolean;
+  done: () => void;
+}
+
+/** Listens to records that collect sinks send to the client. */
+export type CollectListener = (sinkId: string, values: readonly unknown[]) => void;
+
+/** Supervises one job on a TaskManager. */
+export class JobMaster {
+  private status: JobStatus = 'CREATED';
+  private attempt: Attempt | undefined;
+  private cancelRequested = false;
+  private wakeRestartDelay: (() => void) | undefined;
+  private readonly collected = new Map<string, unknown[]>();
+  private readonly collectListeners = new Set<CollectListener>();
+  /** Resolves with the result, or rejects with JOB_FAILED / JOB_CANCELLED. */
+  readonly result: Promise<JobExecutionResult>;
+
+  /** Creates the job master and starts the job. */
+  constructor(
+    private readonly submission: JobSubmission,
+    private readonly transport: Transport,
+    private readonly taskManager: TaskManager,
+  ) {
+    this.result = this.run();
+  }
+
+  /** The job's current status. */
+  getStatus(): JobStatus {
+    return this.status;
+  }
+
+  /** The records collect sinks sent in the current attempt, by sink id. */
+  getCollected(sinkId: string): readonly unknown[] {
+    return this.collected.get(sinkId) ?? [];
+  }
+
+  /** Listens to collected records; returns a function that stops listening. */
+  onCollect(listener: CollectListener): () => void {
+    this.collectListeners.add(listener);
+    return () => this.collectListeners.delete(listener);
+  }
+
+  /** Cancels the job; resolves once it has stopped. */
+  async cancel(): Promise<void> {
+    if (this.status === 'FINISHED' || this.status === 'FAILED' || this.status === 'CANCELED') return;
+    this.cancelRequested = true;
+    this.status = 'CANCELLING';
+    this.wakeRestartDelay?.();
+    const a = this.attempt;
+    if (a !== undefined && !a.cancelling) this.cancelAttempt(a);
+    await this.result.catch(() => undefined);
+  }
+
+  private async run(): Promise<JobExecutionResult> {
+    const started = Date.now();
+    const backoff = createRestartBackoff(this.submission.restartStrategy);
+    for (let number = 0; ; number++) {
+      if (this.cancelRequested) return this.cancelled();
+      this.collected.clear();
+      this.status = 'RUNNING';
+      const failure = await this.runAttempt(number);
+      if (this.cancelRequested) return this.cancelled();
+      if (failure === undefined) {
+        this.status = 'FINISHED';
+        return new JobExecutionResult(this.submission.jobId, Date.now() - started);
+      }
+      const delay = backoff.onFailure(Date.now());
+      if (delay === undefined) {
+        this.status = 'FAILED';
+        throw new WeirError(
+          ErrorCodes.JOB_FAILED,
+          `Job "${this.submission.jobName}" (${this.submission.jobId}) failed${number > 0 ? ` after ${number} restart(s)` : ''}: ${describeCause(failure)}`,
+          { cause: failure },
+        );
+      }
+      this.status = 'RESTARTING';
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeRestartDelay = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeRestartDelay = undefined;
+    }
+  }
+
+  private cancelled(): never {
+    this.status = 'CANCELED';
+    throw new WeirError(ErrorCodes.JOB_CANCELLED, `Job "${this.submission.jobName}" (${this.submission.jobId}) was cancelled`);
+  }
+
+  /** Runs one attempt; resolves to its failure, or undefined when every task finished. */
+  private async runAttempt(number: number): Promise<Error | undefined> {
+    const { jobGraph, jobId } = this.submission;
+    const slots = Math.max(...jobGraph.vertices.map((v) => v.parallelism));
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    const attempt: Attempt = { number, tasks: new Map(), coordinators: new Map(), running: 0, failure: undefined, cancelling: false, done: resolveDone };
+    this.attempt = attempt;
+    try {
+      this.taskManager.allocateSlots(jobId, slots);
+      for (const vertex of jobGraph.vertices) {
+        if (vertex.head.kind !== 'source') continue;
+        const coordinator = new SourceCoordinator(vertex.head.source as Source<unknown, SourceSplit, unknown>, vertex.parallelism, {
+          addSplits: (subtask, splits) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.mailbox.put({ kind: 'add-splits', splits }),
+          noMoreSplits: (subtask) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.mailbox.put({ kind: 'no-more-splits' }),
+          fail: (error) => this.handle({ type: 'coordinator-failed', attempt: number, error }),
+        });
+        attempt.coordinators.set(vertex.id, coordinator);
+        coordinator.start();
+      }
+      const services = this.servicesFor(attempt);
+      const started: { task: StreamTask; start: () => Promise<TaskOutcome> }[] = [];
+      for (const vertex of jobGraph.vertices) {
+        for (let subtaskIndex = 0; subtaskIndex < vertex.parallelism; subtaskIndex++) {
+          const deployment: TaskDeployment = {
+            jobId,
+            jobName: this.submission.jobName,
+            attempt: number,
+            jobGraph,
+            vertex,
+            subtaskIndex,
+            mode: this.submission.mode,
+            settings: this.submission.settings,
+          };
+          const deployed = this.taskManager.deploy(deployment, services);
+          attempt.tasks.set(`${vertex.id}#${subtaskIndex}`, deployed.task);
+          started.push(deployed);
+        }
+      }
+      // Every task is known before any starts, so that split assignments always find their task.
+      for (const { task, start } of started) {
+        attempt.running++;
+        void start().then((o) => this.handle({ type: 'task-ended', attempt: number, taskName: task.taskName, outcome: o }));
+      }
+    } catch (e) {
+      attempt.failure = e instanceof Error ? e : new Error(String(e));
+      this.cancelAttempt(attempt);
+      if (attempt.running === 0) attempt.done();
+    }
+    await done;
+    for (const c of attempt.coordinators.values()) await c.close().catch(() => undefined);
+    for (const task of attempt.tasks.values()) task.closeChannels();
+    this.taskManager.releaseSlots(jobId);
+    return attempt.failure;
+  }
+
+  private servicesFor(attempt: Attempt): TaskServices {
+    return {
+      transport: this.transport,
+      registerReader: (vertexId, subtask) => attempt.coordinators.get(vertexId)?.addReader(subtask),
+      requestSplit: (vertexId, subtask) => attempt.coordinators.get(vertexId)?.handleSplitRequest(subtask),
+      sendToClient: (sinkId, attemptNumber, values) => {
+        if (attemptNumber !== this.attempt?.number) return;
+        let list = this.collected.get(sinkId);
+        if (list === undefined) this.collected.set(sinkId, (list = []));
+        for (const v of values) list.push(v);
+        for (const l of this.collectListeners) l(sinkId, values);
+      },
+    };
+  }
+
+  private handle(message: JobMessage): void {
+    const attempt = this.attempt;
+    if (attempt === undefined || attempt.number !== message.attempt) return;
+    match(message)
+      .with({ type: 'task-ended' }, (m) => {
+        attempt.running--;
+        if (m.outcome.state === 'FAILED' && attempt.failure === undefined && !attempt.cancelling) {
+          attempt.failure = m.outcome.error;
+          this.cancelAttempt(attempt);
+        }
+        if (attempt.running === 0) attempt.done();
+      })
+      .with({ type: 'coordinator-failed' }, (m) => {
+        if (attempt.failure === undefined && !attempt.cancelling) {
+          attempt.failure = m.error;
+          this.cancelAttempt(attempt);
+        }
+      })
+      .exhaustive();
+  }
+
+  private cancelAttempt(attempt: Attempt): void {
+    attempt.cancelling = true;
+    for (const task of attempt.tasks.values()) task.cancel();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The base of weir's operators: keeps the context and output, opens and closes user functions, wraps what user code
+ * throws into a {@link UserFunctionError} naming the operator, the subtask and the record position, and forwards
+ * watermarks.
+ */
+import { UserFunctionError, WeirError } from '../../errors.js';
+import type { RichFunction } from '../../functions/user-functions.js';
+import { isPromise, type MaybePromise, type OperatorContext, type Output, type StreamOperator } from '../stream-operator.js';
+
+/** Shared behaviour of operators; subclasses implement `processElement`. */
+export abstract class AbstractStreamOperator implements StreamOperator {
+  protected context!: OperatorContext;
+  protected downstream!: Output;
+
+  /** The user functions (objects) whose `open`/`close` this operator calls. */
+  protected abstract userFunctions(): readonly unknown[];
+
+  setup(context: OperatorContext, output: Output): void {
+    this.context = context;
+    this.downstream = output;
+  }
+
+  open(): MaybePromise {
+    return this.callEach('open', (f) => f.open?.(this.context.runtimeContext));
+  }
+
+  abstract processElement(value: unknown, timestamp: number | undefined, inputIndex: number): MaybePromise;
+
+  processWatermark(watermark: number): MaybePromise {
+    return this.downstream.emitWatermark(watermark);
+  }
+
+  endInput(_inputIndex: number): MaybePromise {
+    return undefined;
+  }
+
+  finish(): MaybePromise {
+    return undefined;
+  }
+
+  close(): MaybePromise {
+    return this.callEach('close', (f) => f.close?.());
+  }
+
+  /** Wraps an error thrown by user code; errors that are already weir's pass through unchanged. */
+  protected userError(error: unknown, phase?: string): Error {
+    if (error instanceof WeirError) return error;
+    return new UserFunctionError(
+      {
+        operatorName: this.context.name,
+        operatorUid: this.context.uid,
+        subtaskIndex: this.context.subtaskIndex,
+        recordPosition: phase === undefined ? this.context.recordPosition() : undefined,
+        ...(phase === undefined ? {} : { phase }),
+      },
+      error,
+    );
+  }
+
+  /** Maps a rejected promise of user code to a wrapped error. */
+  protected guard(result: unknown): MaybePromise {
+    if (isPromise(result)) {
+      return result.then(
+        () => undefined,
+        (e: unknown) => {
+          throw this.userError(e);
+        },
+      );
+    }
+    return undefined;
+  }
+
+  private callEach(phase: 'open' | 'close', call: (f: RichFunction) => unknown): MaybePromise {
+    const fns = this.userFunctions().filter((f): f is RichFunction => typeof f === 'object' && f !== null);
+    let chain: Promise<void> | undefined;
+    for (const f of fns) {
+      const run = (): MaybePromise => {
+        let r: unknown;
+        try {
+          r = call(f);
+        } catch (e) {
+          throw this.userError(e, `in ${phase}()`);
+        }
+        if (isPromise(r)) {
+          return r.then(
+            () => undefined,
+            (e: unknown) => {
+              throw this.userError(e, `in ${phase}()`);
+            },
+          );
+        }
+        return undefined;
+      };
+      if (chain) chain = chain.then(run);
+      else {
+        const r = run();
+        if (r) chain = r;
+      }
+    }
+    return chain;
+  }
+}
+
+/** Picks the callable of a function given as a plain function or as an object with `method`. */
+export function resolveFunction<F extends (...args: any[]) => any>(fn: unknown, method: string, apiName: string): F {
+  if (typeof fn === 'function') return fn as F;
+  if (typeof fn === 'object' && fn !== null && typeof (fn as Record<string, unknown>)[method] === 'function') {
+    const f = (fn as Record<string, F>)[method]!;
+    return f.bind(fn) as F;
+  }
+  throw new TypeError(`${apiName} expects a function or an object with a ${method}() method`);
+}

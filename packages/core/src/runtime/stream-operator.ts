@@ -1,0 +1,80 @@
+/**
+ * The runtime operator contract. Operators run inside their task's mailbox (never concurrently with themselves).
+ * Lifecycle: `setup` -> `open` -> (`processElement` | `processWatermark`)* -> `endInput` per input -> `finish` -> `close`.
+ * Every method may return a promise; the caller awaits it before the next call, so order is preserved, and a
+ * synchronous operator costs no promise at all.
+ */
+import type { RuntimeContext } from '../functions/user-functions.js';
+import type { Key } from '../keys/key-group.js';
+
+/** `void` for synchronous work, a promise for asynchronous work. */
+export type MaybePromise = void | Promise<void>;
+
+/** True when `value` is a promise (a thenable). */
+export function isPromise(value: unknown): value is Promise<void> {
+  return value !== undefined && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Where an operator emits. */
+export interface Output {
+  /** Emits a record downstream. */
+  collect(value: unknown, timestamp: number | undefined): MaybePromise;
+  /** Emits a record to the side output named `tagId`. */
+  collectSide(tagId: string, value: unknown, timestamp: number | undefined): MaybePromise;
+  /** Forwards a watermark downstream. */
+  emitWatermark(watermark: number): MaybePromise;
+}
+
+/** The mode the job runs in once AUTOMATIC is resolved. */
+export type ExecutionMode = 'STREAMING' | 'BATCH';
+
+/** What an operator knows of its place in the job. */
+export interface OperatorContext {
+  /** The operator's name. */
+  readonly name: string;
+  /** The operator's uid, if set. */
+  readonly uid: string | undefined;
+  /** The subtask index. */
+  readonly subtaskIndex: number;
+  /** The operator's parallelism. */
+  readonly parallelism: number;
+  /** The operator's max parallelism (number of key groups). */
+  readonly maxParallelism: number;
+  /** The execution attempt (0, then +1 per restart). */
+  readonly attempt: number;
+  /** The job's id. */
+  readonly jobId: string;
+  /** STREAMING or BATCH. */
+  readonly mode: ExecutionMode;
+  /** The key selectors per input of a keyed operator. */
+  readonly keySelectors: readonly (((value: any) => Key) | undefined)[] | undefined;
+  /** The 1-based position of the record the task is processing (for error messages). */
+  recordPosition(): number | undefined;
+  /** The current processing time. */
+  currentProcessingTime(): number;
+  /** Sends records to the client that runs `executeAndCollect` (collect sinks only). */
+  sendToClient(sinkId: string, values: unknown[]): void;
+  /** The runtime context handed to user functions' `open`. */
+  readonly runtimeContext: RuntimeContext;
+}
+
+/** A runtime operator. */
+export interface StreamOperator {
+  /** Wires the operator to its context and output; called once before `open`. */
+  setup(context: OperatorContext, output: Output): void;
+  /** Opens user functions. */
+  open(): MaybePromise;
+  /** Processes one record of input `inputIndex` (0 or 1). */
+  processElement(value: unknown, timestamp: number | undefined, inputIndex: number): MaybePromise;
+  /** Processes a watermark (the operator's combined input watermark advanced). */
+  processWatermark(watermark: number): MaybePromise;
+  /** Input `inputIndex` ended (bounded input). */
+  endInput(inputIndex: number): MaybePromise;
+  /** All input ended: emit what is left. */
+  finish(): MaybePromise;
+  /** Releases resources; called on success and on failure. */
+  close(): MaybePromise;
+}
+
+/** Creates a fresh operator instance for each subtask (and each attempt). */
+export type StreamOperatorFactory = () => StreamOperator;

@@ -1,0 +1,453 @@
+/**
+ * The actor that runs one subtask of a job vertex: a chain of operators, fed either by a source reader or by an
+ * input gate, writing to record writers. Everything reaches it as mail or as a signal on its mailbox; one loop
+ * processes it all, so operator code never runs concurrently with itself (Flink's `MailboxProcessor`).
+ *
+ * Lifecycle: setup (operators, channels) -> open (tail first) -> process -> finish (end of input, drain output)
+ * -> close. Backpressure: while any outgoing channel waits for credit, the task takes no input (a source stops
+ * polling), so a slow consumer slows its producers and memory stays bounded.
+ */
+import { ErrorCodes, WeirError } from '../errors.js';
+import type { InputStatus, ReaderOutput, SourceReader, SourceSplit } from '../connector/source.js';
+import type { RuntimeContext } from '../functions/user-functions.js';
+import { vertexName, type JobEdge, type JobVertex } from '../graph/job-graph.js';
+import { connectedReceivers, connectedSenders } from '../graph/partitioner.js';
+import type { StreamNode } from '../graph/stream-graph.js';
+import { ChannelWriter } from './channel-writer.js';
+import { shouldYield, yieldToEventLoop } from './event-loop-yield.js';
+import { MAX_WATERMARK, type Frame } from './frame.js';
+import { InputGate, type InputChannelInfo } from './input-gate.js';
+import { Mailbox } from './mailbox.js';
+import { OperatorOutput, type RecordConsumer } from './operator-output.js';
+import { RecordWriter } from './record-writer.js';
+import { isPromise, type MaybePromise, type OperatorContext, type Output, type StreamOperator } from './stream-operator.js';
+import type { TaskDeployment, TaskMail, TaskOutcome, TaskServices } from './task-deployment.js';
+
+class TaskCancelled extends Error {}
+
+class ChainedConsumer implements RecordConsumer {
+  constructor(private readonly operator: StreamOperator) {}
+  push(value: unknown, timestamp: number | undefined): MaybePromise {
+    return this.operator.processElement(value, timestamp, 0);
+  }
+  pushWatermark(watermark: number): MaybePromise {
+    return this.operator.processWatermark(watermark);
+  }
+}
+
+/** Feeds a source reader's records into the chain, keeping order when the chain is asynchronous. */
+class SourceOutput implements ReaderOutput<unknown> {
+  private pending: Promise<void> | undefined;
+  count = 0;
+  constructor(readonly output: Output) {}
+  collect(record: unknown, timestamp?: number): void {
+    this.count++;
+    if (this.pending !== undefined) {
+      this.pending = this.pending.then(() => this.output.collect(record, timestamp));
+      return;
+    }
+    const r = this.output.collect(record, timestamp);
+    if (isPromise(r)) this.pending = r;
+  }
+  drain(): MaybePromise {
+    const p = this.pending;
+    this.pending = undefined;
+    return p;
+  }
+}
+
+/** One subtask: an actor with a mailbox. */
+export class StreamTask {
+  /** The task's mailbox. */
+  readonly mailbox = new Mailbox<TaskMail>();
+  /** A name for logs and errors: `vertex name (i/p)`. */
+  readonly taskName: string;
+
+  private readonly vertex: JobVertex;
+  private readonly subtaskIndex: number;
+  private readonly operators = new Map<number, StreamOperator>();
+  private readonly operatorOrder: StreamOperator[] = [];
+  private readonly writers: RecordWriter[] = [];
+  private readonly channelWriters: ChannelWriter[] = [];
+  private gate: InputGate | undefined;
+  private reader: SourceReader<unknown, SourceSplit> | undefined;
+  private sourceOutput: SourceOutput | undefined;
+  private readerAvailable = true;
+  private sourceEnded = false;
+  private inputsEnded = false;
+  private failure: Error | undefined;
+  private cancelled = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private recordsIn = 0;
+  private inRecord = false;
+
+  /** Creates the task; nothing runs until {@link run}. */
+  constructor(
+    private readonly deployment: TaskDeployment,
+    private readonly services: TaskServices,
+  ) {
+    this.vertex = deployment.vertex;
+    this.subtaskIndex = deployment.subtaskIndex;
+    this.taskName = `${vertexName(this.vertex)} (${this.subtaskIndex + 1}/${this.vertex.parallelism})`;
+  }
+
+  /** Asks the task to stop; `run` then resolves with CANCELED. */
+  cancel(): void {
+    this.mailbox.put({ kind: 'cancel' });
+  }
+
+  /** Runs the task to its end. Never rejects: failures resolve as FAILED with the error. */
+  async run(): Promise<TaskOutcome> {
+    try {
+      this.setup();
+      await this.open();
+      await this.processUntilEnd();
+      await this.finishOutput();
+      return { state: 'FINISHED' };
+    } catch (e) {
+      if (e instanceof TaskCancelled) return { state: 'CANCELED' };
+      return { state: 'FAILED', error: e instanceof Error ? e : new Error(String(e)) };
+    } finally {
+      await this.closeAll();
+    }
+  }
+
+  private setup(): void {
+    const d = this.deployment;
+    const nodes = this.vertex.nodes;
+    for (const node of nodes) {
+      if (node.kind === 'operator') {
+        const op = node.operatorFactory!();
+        this.operators.set(node.id, op);
+        this.operatorOrder.push(op);
+      }
+    }
+    const edgesByNode = new Map<number, JobEdge[]>();
+    for (const e of this.vertex.outputs) {
+      const list = edgesByNode.get(e.streamEdge.sourceId) ?? [];
+      list.push(e);
+      edgesByNode.set(e.streamEdge.sourceId, list);
+    }
+    const outputs = new Map<number, OperatorOutput>();
+    for (const node of nodes) {
+      const main: RecordConsumer[] = [];
+      const side = new Map<string, RecordConsumer[]>();
+      const add = (tag: string | undefined, consumer: RecordConsumer): void => {
+        if (tag === undefined) main.push(consumer);
+        else side.set(tag, [...(side.get(tag) ?? []), consumer]);
+      };
+      for (const edge of node.outEdges) {
+        const chained = this.operators.get(edge.targetId);
+        if (chained !== undefined && this.vertex.nodes.some((n) => n.id === edge.targetId) && this.vertex.chainedEdges.includes(edge)) {
+          add(edge.sideOutputTag, new ChainedConsumer(chained));
+        }
+      }
+      for (const jobEdge of edgesByNode.get(node.id) ?? []) add(jobEdge.streamEdge.sideOutputTag, this.createRecordWriter(jobEdge));
+      outputs.set(node.id, new OperatorOutput(main, side));
+    }
+    for (const node of nodes) {
+      const op = this.operators.get(node.id);
+      if (op !== undefined) op.setup(this.operatorContext(node), outputs.get(node.id)!);
+    }
+
+    const head = this.vertex.head;
+    if (head.kind === 'source') {
+      this.sourceOutput = new SourceOutput(outputs.get(head.id)!);
+      const services = this.services;
+      this.reader = head.source!.createReader({
+        subtaskIndex: this.subtaskIndex,
+        parallelism: this.vertex.parallelism,
+        sendSplitRequest: () => services.requestSplit(this.vertex.id, this.subtaskIndex),
+      });
+    } else {
+      const infos: InputChannelInfo[] = [];
+      for (const e of this.vertex.inputs) {
+        const upstream = d.jobGraph.vertices.find((v) => v.id === e.sourceVertexId)!;
+        for (const sender of connectedSenders(e.streamEdge.partitioner, this.subtaskIndex, upstream.parallelism, this.vertex.parallelism)) {
+          infos.push({
+            address: { jobId: d.jobId, attempt: d.attempt, edgeId: e.streamEdge.id, senderSubtask: sender, receiverSubtask: this.subtaskIndex },
+            inputIndex: e.streamEdge.inputIndex,
+          });
+        }
+      }
+      this.gate = new InputGate(
+        this.services.transport,
+        infos,
+        () => this.mailbox.signal(),
+        (e) => this.fail(e),
+        d.settings.initialCredits,
+      );
+    }
+    if (this.writers.length > 0 && d.settings.bufferTimeoutMs > 0) {
+      this.flushTimer = setInterval(() => this.mailbox.put({ kind: 'flush' }), d.settings.bufferTimeoutMs);
+    }
+  }
+
+  private createRecordWriter(jobEdge: JobEdge): RecordWriter {
+    const d = this.deployment;
+    const target = d.jobGraph.vertices.find((v) => v.id === jobEdge.targetVertexId)!;
+    const targetNode = target.nodes.find((n) => n.id === jobEdge.streamEdge.targetId)!;
+    const receivers = connectedReceivers(jobEdge.streamEdge.partitioner, this.subtaskIndex, this.vertex.parallelism, target.parallelism);
+    const channels = receivers.map((receiver) => {
+      const w = new ChannelWriter(
+        this.services.transport,
+        { jobId: d.jobId, attempt: d.attempt, edgeId: jobEdge.streamEdge.id, senderSubtask: this.subtaskIndex, receiverSubtask: receiver },
+        { onAvailable: () => this.mailbox.signal(), onError: (e) => this.fail(e) },
+      );
+      this.channelWriters.push(w);
+      return w;
+    });
+    const writer = new RecordWriter(jobEdge.streamEdge.partitioner, channels, receivers, {
+      frameSize: d.settings.frameSize,
+      flushAlways: d.settings.bufferTimeoutMs === 0,
+      targetName: targetNode.name,
+      senderIndex: this.subtaskIndex,
+      receiverParallelism: target.parallelism,
+      receiverMaxParallelism: targetNode.maxParallelism,
+      recordPosition: () => this.recordPosition(),
+    });
+    this.writers.push(writer);
+    return writer;
+  }
+
+  private operatorContext(node: StreamNode): OperatorContext {
+    const d = this.deployment;
+    const runtimeContext: RuntimeContext = {
+      getIndexOfThisSubtask: () => this.subtaskIndex,
+      getNumberOfParallelSubtasks: () => node.parallelism,
+      getMaxNumberOfParallelSubtasks: () => node.maxParallelism,
+      getAttemptNumber: () => d.attempt,
+      getTaskName: () => node.name,
+      getJobId: () => d.jobId,
+    };
+    return {
+      name: node.name,
+      uid: node.uid,
+      subtaskIndex: this.subtaskIndex,
+      parallelism: node.parallelism,
+      maxParallelism: node.maxParallelism,
+      attempt: d.attempt,
+      jobId: d.jobId,
+      mode: d.mode,
+      keySelectors: node.keySelectors as OperatorContext['keySelectors'],
+      recordPosition: () => this.recordPosition(),
+      currentProcessingTime: () => Date.now(),
+      sendToClient: (sinkId, values) => this.services.sendToClient(sinkId, d.attempt, values),
+      runtimeContext,
+    };
+  }
+
+  private recordPosition(): number | undefined {
+    if (this.sourceOutput !== undefined) return this.sourceOutput.count;
+    return this.inRecord ? this.recordsIn : undefined;
+  }
+
+  private async open(): Promise<void> {
+    for (let i = this.operatorOrder.length - 1; i >= 0; i--) {
+      const r = this.operatorOrder[i]!.open();
+      if (r) await r;
+    }
+    if (this.reader !== undefined) {
+      try {
+        await this.reader.start();
+      } catch (e) {
+        throw this.sourceError(e, 'while starting');
+      }
+      this.services.registerReader(this.vertex.id, this.subtaskIndex);
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.mailbox.signal();
+  }
+
+  /** Handles all waiting mail. Returns a promise only when some mail needs async work. */
+  private async drainMail(): Promise<void> {
+    let mail: TaskMail | undefined;
+    while ((mail = this.mailbox.take()) !== undefined) {
+      switch (mail.kind) {
+        case 'cancel':
+          this.cancelled = true;
+          break;
+        case 'flush':
+          for (const w of this.writers) w.flush();
+          break;
+        case 'add-splits':
+          this.reader?.addSplits(mail.splits);
+          this.readerAvailable = true;
+          break;
+        case 'no-more-splits':
+          this.reader?.notifyNoMoreSplits();
+          this.readerAvailable = true;
+          break;
+      }
+    }
+    return Promise.resolve();
+  }
+
+  private checkInterrupts(): void {
+    if (this.cancelled) throw new TaskCancelled();
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private outputsAvailable(): boolean {
+    for (const w of this.channelWriters) if (!w.isAvailable()) return false;
+    return true;
+  }
+
+  private async processUntilEnd(): Promise<void> {
+    for (;;) {
+      if (this.mailbox.hasMail()) await this.drainMail();
+      this.checkInterrupts();
+      if (this.sourceEnded || this.inputsEnded) return;
+      let progressed = false;
+      if (this.outputsAvailable()) {
+        if (this.reader !== undefined) {
+          if (this.readerAvailable) {
+            progressed = true;
+            const r = this.pollSource();
+            if (r) await r;
+          }
+        } else if (this.gate!.hasFrame()) {
+          progressed = true;
+          const r = this.processNextFrame();
+          if (r) await r;
+        }
+      }
+      if (!progressed) await this.mailbox.waitForSignal();
+      else if (shouldYield()) await yieldToEventLoop();
+    }
+  }
+
+  private pollSource(): MaybePromise {
+    let status: InputStatus;
+    try {
+      status = this.reader!.pollNext(this.sourceOutput!);
+    } catch (e) {
+      throw this.sourceError(e, 'while reading');
+    }
+    const pending = this.sourceOutput!.drain();
+    switch (status) {
+      case 'MORE_AVAILABLE':
+        break;
+      case 'NOTHING_AVAILABLE':
+        this.readerAvailable = false;
+        this.reader!.isAvailable().then(
+          () => {
+            this.readerAvailable = true;
+            this.mailbox.signal();
+          },
+          (e: unknown) => this.fail(this.sourceError(e, 'while waiting for input')),
+        );
+        break;
+      case 'END_OF_INPUT':
+        this.sourceEnded = true;
+        break;
+    }
+    return pending;
+  }
+
+  private sourceError(e: unknown, phase: string): Error {
+    if (e instanceof WeirError) return e;
+    const head = this.vertex.head;
+    const uid = head.uid === undefined ? '' : ` (uid "${head.uid}")`;
+    const message = e instanceof Error ? e.message : String(e);
+    return new WeirError(ErrorCodes.SOURCE_FAILED, `Source "${head.name}"${uid}, subtask ${this.subtaskIndex}, failed ${phase}: ${message}`, { cause: e });
+  }
+
+  private processNextFrame(): MaybePromise {
+    const gate = this.gate!;
+    const channel = gate.peekChannel();
+    const frame = gate.takeFrame();
+    return this.processFrameFrom(channel, frame, 0);
+  }
+
+  private processFrameFrom(channel: number, frame: Frame, start: number): MaybePromise {
+    const head = this.operatorOrder[0]!;
+    const inputIndex = this.gate!.inputIndexOf(channel);
+    const values = frame.values;
+    const timestamps = frame.timestamps;
+    const n = values.length;
+    this.inRecord = true;
+    for (let i = start; i < n; i++) {
+      this.recordsIn++;
+      const r = head.processElement(values[i], timestamps === undefined ? undefined : timestamps[i], inputIndex);
+      if (r !== undefined && isPromise(r)) return r.then(() => this.processFrameFrom(channel, frame, i + 1));
+    }
+    this.inRecord = false;
+    this.gate!.release(channel);
+    if (frame.control !== undefined) return this.onControl(channel, frame);
+    return undefined;
+  }
+
+  private onControl(channel: number, frame: Frame): MaybePromise {
+    const event = this.gate!.onControl(channel, frame.control!);
+    switch (event.type) {
+      case 'none':
+        return undefined;
+      case 'watermark':
+        return this.operatorOrder[0]!.processWatermark(event.watermark);
+      case 'end-of-input': {
+        const r = this.operatorOrder[0]!.endInput(event.inputIndex);
+        if (event.allEnded) this.inputsEnded = true;
+        return r;
+      }
+    }
+  }
+
+  /** Ends the chain in order, sends end-of-input downstream and waits until every frame has left. */
+  private async finishOutput(): Promise<void> {
+    if (this.reader !== undefined) {
+      const headOutput = this.sourceOutput!;
+      // A source that reaches its end emits the maximum watermark: every event-time window and timer fires.
+      const r = headOutput.output.emitWatermark(MAX_WATERMARK);
+      if (r) await r;
+    }
+    const first = this.vertex.head.kind === 'source' ? 0 : 1;
+    if (first === 1) {
+      const r = this.operatorOrder[0]!.finish();
+      if (r) await r;
+    }
+    for (let i = first; i < this.operatorOrder.length; i++) {
+      const op = this.operatorOrder[i]!;
+      const e = op.endInput(0);
+      if (e) await e;
+      const f = op.finish();
+      if (f) await f;
+    }
+    for (const w of this.writers) w.broadcastControl({ kind: 'end-of-input' });
+    if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    for (;;) {
+      if (this.mailbox.hasMail()) await this.drainMail();
+      this.checkInterrupts();
+      if (this.outputsAvailable()) return;
+      await this.mailbox.waitForSignal();
+    }
+  }
+
+  private async closeAll(): Promise<void> {
+    if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    for (const op of this.operatorOrder) {
+      try {
+        const r = op.close();
+        if (r) await r;
+      } catch {
+        // Closing after a failure must not hide the failure.
+      }
+    }
+    if (this.reader !== undefined) {
+      try {
+        await this.reader.close();
+      } catch {
+        // As above.
+      }
+    }
+    this.gate?.close();
+  }
+
+  /** Closes the task's outgoing channels (after the job ended, so no frame in flight is cut off). */
+  closeChannels(): void {
+    for (const w of this.channelWriters) w.close();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * What the JobManager hands a TaskManager to start one subtask of a job vertex, and the services a task calls back
+ * on (its JobManager). In the embedded runtime these are direct calls; across processes they become messages.
+ */
+import type { SourceSplit } from '../connector/source.js';
+import type { JobGraph, JobVertex } from '../graph/job-graph.js';
+import type { ExecutionMode } from './stream-operator.js';
+import type { Transport } from './transport.js';
+
+/** Runtime settings of a job's tasks. */
+export interface TaskSettings {
+  /** Records per frame. */
+  readonly frameSize: number;
+  /** Buffer timeout: > 0 flush period in ms, 0 flush after every record, -1 only full frames. */
+  readonly bufferTimeoutMs: number;
+  /** Frames a receiver lets each sender have in flight. */
+  readonly initialCredits: number;
+}
+
+/** One subtask to run. */
+export interface TaskDeployment {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly attempt: number;
+  readonly jobGraph: JobGraph;
+  readonly vertex: JobVertex;
+  readonly subtaskIndex: number;
+  readonly mode: ExecutionMode;
+  readonly settings: TaskSettings;
+}
+
+/** The calls a task makes to its JobManager. */
+export interface TaskServices {
+  /** The transport for the task's channels. */
+  readonly transport: Transport;
+  /** A source reader started: the enumerator may assign splits to it. */
+  registerReader(vertexId: string, subtask: number): void;
+  /** A source reader asks for a split. */
+  requestSplit(vertexId: string, subtask: number): void;
+  /** A collect sink sends records to the client. */
+  sendToClient(sinkId: string, attempt: number, values: unknown[]): void;
+}
+
+/** Mail for a task's mailbox. */
+export type TaskMail =
+  | { readonly kind: 'add-splits'; readonly splits: SourceSplit[] }
+  | { readonly kind: 'no-more-splits' }
+  | { readonly kind: 'flush' }
+  | { readonly kind: 'cancel' };
+
+/** How a task ended. */
+export type TaskOutcome = { readonly state: 'FINISHED' } | { readonly state: 'CANCELED' } | { readonly state: 'FAILED'; readonly error: Error };

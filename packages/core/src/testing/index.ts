@@ -1,0 +1,18 @@
+/**
+ * `@weir/core/testing`: helpers for testing weir itself and its pluggable parts, shipped so that implementations in
+ * other packages run the same checks as core's own.
+ *
+ * @example
+ * ```ts
+ * // nats-transport.test.ts
+ * import { transportConformanceSuite } from '@weir/core/testing';
+ * import { NatsTransport } from './nats-transport.js';
+ *
+ * transportConformanceSuite('nats', () => NatsTransport.create({ servers: url }), {
+ *   deliveryTimeoutMs: 10_000,
+ *   quietPeriodMs: 200,
+ * });
+ * ```
+ */
+export { transportConformanceSuite } from './transport-conformance.js';
+export type { TransportConformanceOptions } from './transport-conformance.js';
