@@ -1,4 +1,5 @@
 /** Two streams connected for a two-input operator (Flink's `ConnectedStreams`). */
+import { instantiateFunction } from '../functions/instantiate-function.js';
 import type { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeySelector } from '../functions/user-functions.js';
 import type { OperatorTransformation } from '../graph/transformation.js';
 import type { Key } from '../keys/key-group.js';
@@ -37,19 +38,19 @@ export class ConnectedStreams<A, B> {
   /** Maps each input with its own function. */
   map<R>(fn: CoMapFunction<A, B, R>): DataStream<R> {
     void new CoMapOperator(fn);
-    return this.transform<R>('Co-Map', () => new CoMapOperator(fn));
+    return this.transform<R>('Co-Map', () => new CoMapOperator(instantiateFunction(fn)));
   }
 
   /** Flat-maps each input with its own function. */
   flatMap<R>(fn: CoFlatMapFunction<A, B, R>): DataStream<R> {
     void new CoFlatMapOperator(fn);
-    return this.transform<R>('Co-Flat Map', () => new CoFlatMapOperator(fn));
+    return this.transform<R>('Co-Flat Map', () => new CoFlatMapOperator(instantiateFunction(fn)));
   }
 
   /** Processes each input with its own function, with side outputs. */
   process<R>(fn: CoProcessFunction<A, B, R>): DataStream<R> {
     void new CoProcessOperator(fn);
-    return this.transform<R>('Co-Process', () => new CoProcessOperator(fn));
+    return this.transform<R>('Co-Process', () => new CoProcessOperator(instantiateFunction(fn)));
   }
 
   private transform<R>(name: string, factory: StreamOperatorFactory): DataStream<R> {

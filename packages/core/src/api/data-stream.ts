@@ -2,6 +2,7 @@
  * `DataStream<T>`: a stream of records of type `T` and the operations that build a pipeline on it (Flink's
  * `DataStream` and `SingleOutputStreamOperator`).
  */
+import { instantiateFunction } from '../functions/instantiate-function.js';
 import type { Sink } from '../connector/sink.js';
 import type {
   FilterFunction,
@@ -56,25 +57,25 @@ export class DataStream<T> {
   /** Applies `fn` to every record. */
   map<R>(fn: MapFunction<T, R>): DataStream<R> {
     void new MapOperator(fn); // validates fn now, not at run time
-    return this.transform<R>('Map', () => new MapOperator(fn));
+    return this.transform<R>('Map', () => new MapOperator(instantiateFunction(fn)));
   }
 
   /** Applies `fn` to every record; it may emit any number of records. */
   flatMap<R>(fn: FlatMapFunction<T, R>): DataStream<R> {
     void new FlatMapOperator(fn);
-    return this.transform<R>('Flat Map', () => new FlatMapOperator(fn));
+    return this.transform<R>('Flat Map', () => new FlatMapOperator(instantiateFunction(fn)));
   }
 
   /** Keeps the records for which `fn` returns true. */
   filter(fn: FilterFunction<T>): DataStream<T> {
     void new FilterOperator(fn);
-    return this.transform<T>('Filter', () => new FilterOperator(fn));
+    return this.transform<T>('Filter', () => new FilterOperator(instantiateFunction(fn)));
   }
 
   /** Applies a ProcessFunction: records, side outputs (`ctx.output(tag, v)`) and timestamps. */
   process<R>(fn: ProcessFunction<T, R>): DataStream<R> {
     void new ProcessOperator(fn);
-    return this.transform<R>('Process', () => new ProcessOperator(fn));
+    return this.transform<R>('Process', () => new ProcessOperator(instantiateFunction(fn)));
   }
 
   /** Partitions the stream by key: records with equal keys go to the same subtask (by key group). */
@@ -211,13 +212,13 @@ export class DataStream<T> {
   /** Writes the stream to a `Sink`. */
   sinkTo(sink: Sink<T>): DataStreamSink<T> {
     void new SinkWriterOperator(sink as Sink<unknown>);
-    return this.addSinkOperator('Sink: Writer', () => new SinkWriterOperator(sink as Sink<unknown>));
+    return this.addSinkOperator('Sink: Writer', () => new SinkWriterOperator(instantiateFunction(sink as Sink<unknown>)));
   }
 
   /** Writes the stream with a sink function called once per record. */
   addSink(fn: SinkFunction<T>): DataStreamSink<T> {
     void new SinkFunctionOperator(fn);
-    return this.addSinkOperator('Sink: Unnamed', () => new SinkFunctionOperator(fn));
+    return this.addSinkOperator('Sink: Unnamed', () => new SinkFunctionOperator(instantiateFunction(fn)));
   }
 
   /**

@@ -2,6 +2,7 @@
  * `KeyedStream<T, K>`: a stream partitioned by key (Flink's `KeyedStream`). Rolling aggregations emit one updated
  * result per record in STREAMING mode and only the final result per key in BATCH mode.
  */
+import { instantiateFunction } from '../functions/instantiate-function.js';
 import type { FieldExpression, KeyedProcessFunction, KeySelector, ReduceFunction } from '../functions/user-functions.js';
 import type { Transformation } from '../graph/transformation.js';
 import type { Key } from '../keys/key-group.js';
@@ -29,7 +30,7 @@ export class KeyedStream<T, K extends Key = Key> extends DataStream<T> {
   /** Combines the records of each key with `fn`; emits the running result. */
   reduce(fn: ReduceFunction<T>): DataStream<T> {
     void new KeyedAggregationOperator(fn);
-    return this.transform<T>('Keyed Reduce', () => new KeyedAggregationOperator(fn), this.keySelector);
+    return this.transform<T>('Keyed Reduce', () => new KeyedAggregationOperator(instantiateFunction(fn)), this.keySelector);
   }
 
   /** The running sum of `field` per key (other fields from the key's first record). */
@@ -60,7 +61,7 @@ export class KeyedStream<T, K extends Key = Key> extends DataStream<T> {
   /** Applies a KeyedProcessFunction: `ctx.getCurrentKey()`, side outputs, timestamps. */
   override process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
     void new KeyedProcessOperator(fn);
-    return this.transform<R>('Keyed Process', () => new KeyedProcessOperator(fn), this.keySelector);
+    return this.transform<R>('Keyed Process', () => new KeyedProcessOperator(instantiateFunction(fn)), this.keySelector);
   }
 
   private aggregate(kind: AggregationKind, field: FieldExpression): DataStream<T> {

@@ -65,6 +65,13 @@ export class InputGate {
     this.remaining = this.channels.length;
   }
 
+  /** The logical inputs among `0..inputCount-1` that have no channel at all (they are ended from the start). */
+  inputsWithoutChannels(inputCount: number): number[] {
+    const missing: number[] = [];
+    for (let i = 0; i < inputCount; i++) if (!this.remainingPerInput.has(i)) missing.push(i);
+    return missing;
+  }
+
   /** The number of channels. */
   get channelCount(): number {
     return this.channels.length;

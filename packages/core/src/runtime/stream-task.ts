@@ -297,6 +297,14 @@ export class StreamTask {
   }
 
   private async processUntilEnd(): Promise<void> {
+    if (this.gate !== undefined) {
+      // An input may have no channel into this subtask (a global or rescale edge): it is ended from the start.
+      for (const input of this.gate.inputsWithoutChannels(this.vertex.head.inputCount)) {
+        const r = this.operatorOrder[0]!.endInput(input);
+        if (r) await r;
+      }
+      if (this.gate.channelCount === 0) this.inputsEnded = true;
+    }
     for (;;) {
       if (this.mailbox.hasMail()) await this.drainMail();
       this.checkInterrupts();

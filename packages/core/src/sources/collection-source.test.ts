@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReaderOutput } from '../connector/source.js';
 import { CollectionSource } from './collection-source.js';
-import type { CollectionSplit } from './collection-source.js';
 import { readAll, SourceTestDriver } from './source-test-driver.js';
 
 function collectingOutput<T>(): ReaderOutput<T> & { records: T[] } {
@@ -47,7 +46,7 @@ describe('CollectionSource', () => {
     const reader = new CollectionSource(elements).createReader({ subtaskIndex: 0, parallelism: 1, sendSplitRequest: () => {} });
     reader.addSplits([{ splitId: '0', elements, position: 0 }]);
     reader.notifyNoMoreSplits();
-    reader.start();
+    void reader.start();
     const output = collectingOutput<number>();
     expect(reader.pollNext(output)).toBe('MORE_AVAILABLE');
     expect(output.records).toHaveLength(1024);
@@ -66,15 +65,15 @@ describe('CollectionSource', () => {
     const part = await first.run({ maxRecords: 2000 });
     const snapshot = await first.snapshot(1);
     await first.close();
-    const emitted = part.records[0] as string[];
+    const emitted = part.records[0];
     expect(emitted.length).toBeGreaterThanOrEqual(2000);
     expect(emitted.length).toBeLessThan(5000);
-    expect((snapshot.readerSplits[0] as CollectionSplit<string>[])[0]?.position).toBe(emitted.length);
+    expect((snapshot.readerSplits[0])[0]?.position).toBe(emitted.length);
 
     const second = await SourceTestDriver.create(source, { restore: snapshot });
     const rest = await second.run();
     await second.close();
-    expect([...emitted, ...(rest.records[0] as string[])]).toEqual(elements);
+    expect([...emitted, ...rest.records[0]]).toEqual(elements);
   });
 
   it('assigns the split to a restored enumerator that had not assigned it', async () => {

@@ -61,7 +61,7 @@ describe('DataGeneratorSource', () => {
       sendSplitRequest: () => {},
     });
     reader.addSplits([{ splitId: '0', from: 0, to: 99 }]);
-    reader.start();
+    await reader.start();
     const records: number[] = [];
     const output: ReaderOutput<number> = { collect: (r) => records.push(r) };
     expect(reader.pollNext(output)).toBe('MORE_AVAILABLE');
@@ -72,7 +72,7 @@ describe('DataGeneratorSource', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(20);
     expect(reader.pollNext(output)).toBe('MORE_AVAILABLE');
     expect(records).toEqual([0, 1]);
-    reader.close();
+    await reader.close();
   });
 
   it('resumes from a snapshot', async () => {

@@ -39,7 +39,7 @@ export class DataGeneratorSource<T> implements Source<T, NumberSequenceSplit, Nu
     if (count !== Infinity && (!Number.isSafeInteger(count) || count < 0)) {
       throw new TypeError(`count must be a non-negative safe integer or Infinity, got ${count}`);
     }
-    if (rateLimiterStrategy === null || typeof rateLimiterStrategy?.createRateLimiter !== 'function') {
+    if (typeof rateLimiterStrategy?.createRateLimiter !== 'function') {
       throw new TypeError('rateLimiterStrategy must be a RateLimiterStrategy');
     }
   }

@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCodes, WeirError } from '../errors.js';
 import { FileSource } from './file-source.js';
 import { FILE_READ_CHUNK_SIZE } from './file-source-reader.js';
-import type { FileSourceSplit } from './file-source-split.js';
 import { readAll, SourceTestDriver } from './source-test-driver.js';
 import type { StreamFormat } from './stream-format.js';
 import { TextLineInputFormat } from './text-line-input-format.js';
@@ -92,15 +91,16 @@ describe('FileSource, bounded', () => {
 
   it('reads a file of many chunks', async () => {
     const file = join(dir, 'big.txt');
-    const expected = lines(100_000);
+    const expected = lines(50_000);
     await writeFile(file, expected.join('\n') + '\n');
     const [records] = await readAll(FileSource.forRecordStreamFormat(new TextLineInputFormat(), file).build());
-    expect(records).toEqual(expected);
+    expect(records?.length).toBe(expected.length);
+    expect(records?.join('\n')).toBe(expected.join('\n'));
   });
 
   it('keeps only a few chunks ahead of what was emitted', async () => {
     const file = join(dir, 'big.txt');
-    await writeFile(file, lines(300_000).join('\n'));
+    await writeFile(file, lines(100_000).join('\n'));
     let decodedBytes = 0;
     const text = new TextLineInputFormat();
     const counting: StreamFormat<string> = {
@@ -117,7 +117,7 @@ describe('FileSource, bounded', () => {
     };
     const reader = FileSource.forRecordStreamFormat(counting, file).build().createReader({ subtaskIndex: 0, parallelism: 1, sendSplitRequest: () => {} });
     reader.addSplits([{ splitId: file, path: file, offset: 0 }]);
-    reader.start();
+    await reader.start();
     await sleep(100);
     expect(decodedBytes).toBeGreaterThan(0);
     expect(decodedBytes).toBeLessThanOrEqual(5 * FILE_READ_CHUNK_SIZE);
@@ -133,16 +133,18 @@ describe('FileSource, bounded', () => {
     const part = await first.run({ maxRecords: 10_000 });
     const snapshot = await first.snapshot(1);
     await first.close();
-    const emitted = part.records[0] as string[];
+    const emitted = part.records[0];
     expect(emitted.length).toBeGreaterThanOrEqual(10_000);
-    expect(emitted).toEqual(expected.slice(0, emitted.length));
-    const [split] = snapshot.readerSplits[0] as FileSourceSplit[];
+    expect(emitted.join('\n')).toBe(expected.slice(0, emitted.length).join('\n'));
+    const [split] = snapshot.readerSplits[0];
     expect(split).toEqual({ splitId: file, path: file, offset: Buffer.byteLength(emitted.join('\r\n') + '\r\n'), lineNumber: emitted.length });
 
     const second = await SourceTestDriver.create(source, { restore: snapshot });
     const rest = await second.run();
     await second.close();
-    expect([...emitted, ...(rest.records[0] as string[])]).toEqual(expected);
+    const all = [...emitted, ...rest.records[0]];
+    expect(all.length).toBe(expected.length);
+    expect(all.join('\n')).toBe(expected.join('\n'));
   });
 
   it('reads the pending splits of a restored enumerator without listing again', async () => {

@@ -132,7 +132,7 @@ export class SourceTestDriver<T, SplitT extends SourceSplit, EnumState> implemen
     }
     const driver = new SourceTestDriver(source, parallelism, options);
     try {
-      await Promise.all(driver.readers.map((reader) => reader.start()));
+      await Promise.all(driver.readers.map(async (reader) => reader.start()));
     } catch (error) {
       await driver.close();
       throw error;
@@ -176,8 +176,8 @@ export class SourceTestDriver<T, SplitT extends SourceSplit, EnumState> implemen
     const loops = this.readers.map(async (reader, subtask) => {
       const output = {
         collect: (record: T, timestamp?: number): void => {
-          (this.records[subtask] as T[]).push(record);
-          (this.timestamps[subtask] as (number | undefined)[]).push(timestamp);
+          (this.records[subtask]).push(record);
+          (this.timestamps[subtask]).push(timestamp);
           this.emittedThisRun++;
         },
       };
@@ -224,7 +224,7 @@ export class SourceTestDriver<T, SplitT extends SourceSplit, EnumState> implemen
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await Promise.all(this.readers.map((reader) => reader.close()));
+    await Promise.all(this.readers.map(async (reader) => reader.close()));
     await this.enumerator.close();
   }
 

@@ -101,11 +101,11 @@ export function transportConformanceSuite(
     });
 
     /** Polls `condition` until it holds, failing after the delivery timeout with `what` in the message. */
-    async function waitFor(what: string, condition: () => boolean): Promise<void> {
+    async function waitFor(what: string | (() => string), condition: () => boolean): Promise<void> {
       const deadline = Date.now() + deliveryTimeoutMs;
       let polls = 0;
       while (!condition()) {
-        if (Date.now() > deadline) throw new Error(`Timed out after ${deliveryTimeoutMs} ms waiting for ${what}`);
+        if (Date.now() > deadline) throw new Error(`Timed out after ${deliveryTimeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
         // Poll quickly at first (in-process delivery takes microtasks), then back off to a timer.
         await (polls++ < 100 ? new Promise<void>((resolve) => setImmediate(resolve)) : sleep(2));
       }
@@ -153,7 +153,7 @@ export function transportConformanceSuite(
           rx.receiver.grantCredit(count);
           await waitFor(`${count} credits`, () => tx.credits === count);
           for (let i = 1; i <= count; i++) tx.sender.send(orderedFrame(i));
-          await waitFor(`${count} frames (got ${rx.frames.length})`, () => rx.frames.length >= count);
+          await waitFor(() => `${count} frames (got ${rx.frames.length})`, () => rx.frames.length >= count);
           await quietPeriod();
           expect(rx.frames.length).toBe(count);
           const firstWrong = rx.frames.findIndex((frame, i) => !framesEqual(frame, orderedFrame(i + 1)));
@@ -390,7 +390,7 @@ export function transportConformanceSuite(
             (error: unknown) => (producerError = error),
           );
           await waitFor(
-            `end of input (received ${received.length} records)`,
+            () => `end of input (received ${received.length} records, wrote ${written} frames)`,
             () => (endOfInput && produced) || errors.length > 0 || producerError !== undefined,
           );
           expect(errors).toEqual([]);
