@@ -211,7 +211,7 @@ export class DataStream<T> {
 
   /** Writes the stream to a `Sink`. */
   sinkTo(sink: Sink<T>): DataStreamSink<T> {
-    void new SinkWriterOperator(sink as Sink<unknown>);
+    void new SinkWriterOperator(sink);
     return this.addSinkOperator('Sink: Writer', () => new SinkWriterOperator(instantiateFunction(sink as Sink<unknown>)));
   }
 

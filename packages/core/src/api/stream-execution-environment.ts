@@ -144,7 +144,7 @@ export class StreamExecutionEnvironment {
 
   /** A bounded, non-parallel stream of the given elements, in order. */
   fromCollection<T>(elements: Iterable<T>): DataStream<T> {
-    if (elements === null || elements === undefined || typeof (elements as Iterable<T>)[Symbol.iterator] !== 'function') {
+    if (elements === null || elements === undefined || typeof (elements)[Symbol.iterator] !== 'function') {
       throw new TypeError('fromCollection() expects an iterable (an array, a Set, a generator, ...)');
     }
     return this.fromSource(new CollectionSource<T>([...elements]), undefined, 'Collection Source');

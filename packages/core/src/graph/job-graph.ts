@@ -58,7 +58,7 @@ export function createJobGraph(graph: StreamGraph, chainingEnabled: boolean): Jo
   const crossEdges: StreamEdge[] = [];
 
   const heads = [...graph.nodes.values()].filter(
-    (n) => n.inEdges.length !== 1 || !isChainable(n.inEdges[0]!, graph, chainingEnabled),
+    (n) => n.inEdges.length !== 1 || !isChainable(n.inEdges[0], graph, chainingEnabled),
   );
   for (const head of heads) {
     const nodes: StreamNode[] = [];

@@ -40,8 +40,6 @@ export function murmurHash(code: number): number {
   return h === -2147483648 ? 0 : -h;
 }
 
-const TWO_POW_32 = 4294967296;
-
 /** A 32-bit hash of a key that is the same in every process and version (Java's hashCode where one applies). */
 export function stableHash(key: Key): number {
   switch (typeof key) {

@@ -97,7 +97,7 @@ export function createRestartBackoff(config: RestartStrategyConfiguration, rando
       return {
         onFailure(now) {
           failures.push(now);
-          while (failures.length > 0 && failures[0]! <= now - config.failureIntervalMs) failures.shift();
+          while (failures.length > 0 && failures[0] <= now - config.failureIntervalMs) failures.shift();
           return failures.length > config.maxFailuresPerInterval ? undefined : config.delayMs;
         },
       };

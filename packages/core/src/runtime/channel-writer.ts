@@ -77,7 +77,7 @@ export class ChannelWriter {
     let sent = 0;
     while (this.credits > 0 && sent < this.backlog.length) {
       this.credits--;
-      this.sender.send(this.backlog[sent++]!);
+      this.sender.send(this.backlog[sent++]);
     }
     this.backlog.splice(0, sent);
     if (this.backlog.length === 0) this.listener.onAvailable();

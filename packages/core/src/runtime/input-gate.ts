@@ -79,7 +79,7 @@ export class InputGate {
 
   /** The logical input of a channel. */
   inputIndexOf(channel: number): number {
-    return this.channels[channel]!.inputIndex;
+    return this.channels[channel].inputIndex;
   }
 
   /** True when a frame waits. */
@@ -89,12 +89,12 @@ export class InputGate {
 
   /** The channel of the next frame; call before {@link takeFrame}. */
   peekChannel(): number {
-    return this.queueChannels[this.head]!;
+    return this.queueChannels[this.head];
   }
 
   /** Takes the next frame. */
   takeFrame(): Frame {
-    const frame = this.queueFrames[this.head]!;
+    const frame = this.queueFrames[this.head];
     this.queueFrames[this.head] = undefined as unknown as Frame;
     this.head++;
     if (this.head === this.queueFrames.length) {
@@ -107,12 +107,12 @@ export class InputGate {
 
   /** The task processed a frame of `channel`: hand its credit back. */
   release(channel: number): void {
-    this.channels[channel]!.reader.release();
+    this.channels[channel].reader.release();
   }
 
   /** Applies a control element that arrived on `channel`. */
   onControl(channel: number, control: ControlElement): GateEvent {
-    const state = this.channels[channel]!;
+    const state = this.channels[channel];
     switch (control.kind) {
       case 'watermark':
         if (control.timestamp > state.watermark) state.watermark = control.timestamp;

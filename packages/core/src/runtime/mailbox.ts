@@ -19,7 +19,7 @@ export class Mailbox<M> {
   /** Takes the oldest mail, or undefined. */
   take(): M | undefined {
     if (this.head >= this.items.length) return undefined;
-    const mail = this.items[this.head]!;
+    const mail = this.items[this.head];
     this.items[this.head++] = undefined as M;
     if (this.head === this.items.length) {
       this.items = [];

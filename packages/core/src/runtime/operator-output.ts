@@ -54,7 +54,7 @@ export class OperatorOutput implements Output {
 function pushAll(consumers: readonly RecordConsumer[], value: unknown, timestamp: number | undefined): MaybePromise {
   let pending: Promise<void> | undefined;
   for (let i = 0; i < consumers.length; i++) {
-    const c = consumers[i]!;
+    const c = consumers[i];
     if (pending) pending = pending.then(() => c.push(value, timestamp));
     else {
       const r = c.push(value, timestamp);

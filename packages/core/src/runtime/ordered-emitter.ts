@@ -41,6 +41,13 @@ export class OrderedEmitter implements Collector<unknown> {
     for (const item of items) this.collect(item);
   }
 
+  /** Drops pending work after the user function failed (its failure is the one reported). */
+  abandon(): void {
+    const p = this.pending;
+    this.pending = undefined;
+    p?.catch(() => undefined);
+  }
+
   /** Returns what is still pending (undefined when everything was synchronous) and resets. */
   drain(): MaybePromise {
     const p = this.pending;

@@ -73,7 +73,7 @@ export class RecordWriter implements RecordConsumer {
   /** Sends every non-empty buffer. */
   flush(): void {
     for (let c = 0; c < this.channels.length; c++) {
-      if (this.values[c]!.length > 0) this.flushChannel(c, undefined);
+      if (this.values[c].length > 0) this.flushChannel(c, undefined);
     }
   }
 
@@ -90,7 +90,7 @@ export class RecordWriter implements RecordConsumer {
   }
 
   private append(channel: number, value: unknown, timestamp: number | undefined): void {
-    const values = this.values[channel]!;
+    const values = this.values[channel];
     values.push(value);
     let ts = this.timestamps[channel];
     if (timestamp !== undefined && ts === undefined) {
@@ -102,11 +102,11 @@ export class RecordWriter implements RecordConsumer {
   }
 
   private flushChannel(channel: number, control: ControlElement | undefined): void {
-    const values = this.values[channel]!;
+    const values = this.values[channel];
     const timestamps = this.timestamps[channel];
     this.values[channel] = [];
     this.timestamps[channel] = undefined;
-    this.channels[channel]!.write(values, timestamps, control);
+    this.channels[channel].write(values, timestamps, control);
   }
 
   private createSelector(): (value: unknown) => number {

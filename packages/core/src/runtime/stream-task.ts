@@ -244,7 +244,7 @@ export class StreamTask {
 
   private async open(): Promise<void> {
     for (let i = this.operatorOrder.length - 1; i >= 0; i--) {
-      const r = this.operatorOrder[i]!.open();
+      const r = this.operatorOrder[i].open();
       if (r) await r;
     }
     if (this.reader !== undefined) {
@@ -300,7 +300,7 @@ export class StreamTask {
     if (this.gate !== undefined) {
       // An input may have no channel into this subtask (a global or rescale edge): it is ended from the start.
       for (const input of this.gate.inputsWithoutChannels(this.vertex.head.inputCount)) {
-        const r = this.operatorOrder[0]!.endInput(input);
+        const r = this.operatorOrder[0].endInput(input);
         if (r) await r;
       }
       if (this.gate.channelCount === 0) this.inputsEnded = true;
@@ -372,7 +372,7 @@ export class StreamTask {
   }
 
   private processFrameFrom(channel: number, frame: Frame, start: number): MaybePromise {
-    const head = this.operatorOrder[0]!;
+    const head = this.operatorOrder[0];
     const inputIndex = this.gate!.inputIndexOf(channel);
     const values = frame.values;
     const timestamps = frame.timestamps;
@@ -395,9 +395,9 @@ export class StreamTask {
       case 'none':
         return undefined;
       case 'watermark':
-        return this.operatorOrder[0]!.processWatermark(event.watermark);
+        return this.operatorOrder[0].processWatermark(event.watermark);
       case 'end-of-input': {
-        const r = this.operatorOrder[0]!.endInput(event.inputIndex);
+        const r = this.operatorOrder[0].endInput(event.inputIndex);
         if (event.allEnded) this.inputsEnded = true;
         return r;
       }
@@ -414,11 +414,11 @@ export class StreamTask {
     }
     const first = this.vertex.head.kind === 'source' ? 0 : 1;
     if (first === 1) {
-      const r = this.operatorOrder[0]!.finish();
+      const r = this.operatorOrder[0].finish();
       if (r) await r;
     }
     for (let i = first; i < this.operatorOrder.length; i++) {
-      const op = this.operatorOrder[i]!;
+      const op = this.operatorOrder[i];
       const e = op.endInput(0);
       if (e) await e;
       const f = op.finish();

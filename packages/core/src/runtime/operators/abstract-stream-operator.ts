@@ -105,7 +105,7 @@ export abstract class AbstractStreamOperator implements StreamOperator {
 export function resolveFunction<F extends (...args: any[]) => any>(fn: unknown, method: string, apiName: string): F {
   if (typeof fn === 'function') return fn as F;
   if (typeof fn === 'object' && fn !== null && typeof (fn as Record<string, unknown>)[method] === 'function') {
-    const f = (fn as Record<string, F>)[method]!;
+    const f = (fn as Record<string, F>)[method];
     return f.bind(fn) as F;
   }
   throw new TypeError(`${apiName} expects a function or an object with a ${method}() method`);

@@ -32,7 +32,7 @@ export class CoFlatMapOperator extends AbstractStreamOperator {
       const returned = inputIndex === 0 ? this.fn.flatMap1(value, emitter) : this.fn.flatMap2(value, emitter);
       if (returned !== undefined && returned !== null) emitter.collectAll(returned);
     } catch (e) {
-      emitter.drain();
+      emitter.abandon();
       throw this.userError(e);
     }
     return emitter.drain();

@@ -42,7 +42,7 @@ export class CoProcessOperator extends AbstractStreamOperator implements Process
     try {
       r = inputIndex === 0 ? this.fn.processElement1(value, this, emitter) : this.fn.processElement2(value, this, emitter);
     } catch (e) {
-      emitter.drain();
+      emitter.abandon();
       throw this.userError(e);
     }
     return settle(this.guard(r), emitter);

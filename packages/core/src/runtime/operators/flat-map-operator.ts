@@ -31,7 +31,7 @@ export class FlatMapOperator extends AbstractStreamOperator {
       const returned = this.fn(value, emitter);
       if (returned !== undefined && returned !== null) emitter.collectAll(returned);
     } catch (e) {
-      emitter.drain();
+      emitter.abandon();
       throw this.userError(e);
     }
     return emitter.drain();

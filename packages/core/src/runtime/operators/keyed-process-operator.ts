@@ -61,7 +61,7 @@ export class KeyedProcessOperator extends ProcessOperator implements KeyedProces
       this.currentKey = checkKey(this.context.keySelectors![0]!(value), this.context.name);
       r = this.keyedFn.processElement(value, this, emitter);
     } catch (e) {
-      emitter.drain();
+      emitter.abandon();
       throw this.userError(e);
     }
     return settle(this.guard(r), emitter);

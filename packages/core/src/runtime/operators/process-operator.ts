@@ -39,7 +39,7 @@ export class ProcessOperator extends AbstractStreamOperator implements ProcessCo
     try {
       r = this.fn.processElement(value, this, emitter);
     } catch (e) {
-      emitter.drain();
+      emitter.abandon();
       throw this.userError(e);
     }
     return settle(this.guard(r), emitter);
