@@ -41,11 +41,14 @@ class SourceOutput implements ReaderOutput<unknown> {
   count = 0;
   constructor(readonly output: Output) {}
   collect(record: unknown, timestamp?: number): void {
-    this.count++;
     if (this.pending !== undefined) {
-      this.pending = this.pending.then(() => this.output.collect(record, timestamp));
+      this.pending = this.pending.then(() => {
+        this.count++;
+        return this.output.collect(record, timestamp);
+      });
       return;
     }
+    this.count++;
     const r = this.output.collect(record, timestamp);
     if (isPromise(r)) this.pending = r;
   }

@@ -43,14 +43,14 @@ export abstract class AbstractStreamOperator implements StreamOperator {
   }
 
   /** Wraps an error thrown by user code; errors that are already weir's pass through unchanged. */
-  protected userError(error: unknown, phase?: string): Error {
+  protected userError(error: unknown, phase?: string, position?: number): Error {
     if (error instanceof WeirError) return error;
     return new UserFunctionError(
       {
         operatorName: this.context.name,
         operatorUid: this.context.uid,
         subtaskIndex: this.context.subtaskIndex,
-        recordPosition: phase === undefined ? this.context.recordPosition() : undefined,
+        recordPosition: phase === undefined ? (position ?? this.context.recordPosition()) : undefined,
         ...(phase === undefined ? {} : { phase }),
       },
       error,
@@ -60,10 +60,11 @@ export abstract class AbstractStreamOperator implements StreamOperator {
   /** Maps a rejected promise of user code to a wrapped error. */
   protected guard(result: unknown): MaybePromise {
     if (isPromise(result)) {
+      const position = this.context.recordPosition();
       return result.then(
         () => undefined,
         (e: unknown) => {
-          throw this.userError(e);
+          throw this.userError(e, undefined, position);
         },
       );
     }
