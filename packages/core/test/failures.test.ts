@@ -29,7 +29,7 @@ function flakyMap(failAt: number, failingAttempts: number, attempts: number[]) {
   };
 }
 
-async function runFlaky(strategy: RestartStrategyConfiguration, failingAttempts: number) {
+function runFlaky(strategy: RestartStrategyConfiguration, failingAttempts: number) {
   const attempts: number[] = [];
   const e = env(1).setRestartStrategy(strategy);
   const result = e.fromSequence(1, 50).map(flakyMap(17, failingAttempts, attempts)).name('flaky').uid('flaky-uid').executeAndCollect();
@@ -38,7 +38,7 @@ async function runFlaky(strategy: RestartStrategyConfiguration, failingAttempts:
 
 describe('a failing user function', () => {
   it('fails the job with an error naming the operator, its uid, the record position and the cause', async () => {
-    const { result } = await runFlaky(RestartStrategies.noRestart(), 1);
+    const { result } = runFlaky(RestartStrategies.noRestart(), 1);
     const error = await result.then(
       () => undefined,
       (e: unknown) => e,
@@ -95,27 +95,27 @@ describe('a failing user function', () => {
   });
 
   it('fixed-delay restart re-runs the job from its sources and succeeds without duplicates', async () => {
-    const { result, attempts } = await runFlaky(RestartStrategies.fixedDelayRestart(3, 10), 2);
+    const { result, attempts } = runFlaky(RestartStrategies.fixedDelayRestart(3, 10), 2);
     const out = await result;
     expect(out).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(attempts).toEqual([0, 1, 2]);
   });
 
   it('fixed-delay restart gives up after its attempts', async () => {
-    const { result, attempts } = await runFlaky(RestartStrategies.fixedDelayRestart(2, 5), 10);
+    const { result, attempts } = runFlaky(RestartStrategies.fixedDelayRestart(2, 5), 10);
     await expect(result).rejects.toThrow(/failed after 2 restart\(s\)/);
     expect(attempts).toEqual([0, 1, 2]);
   });
 
   it('fixed-delay restart waits its delay between attempts', async () => {
     const started = Date.now();
-    const { result } = await runFlaky(RestartStrategies.fixedDelayRestart(2, 150), 2);
+    const { result } = runFlaky(RestartStrategies.fixedDelayRestart(2, 150), 2);
     await result;
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   it('exponential-delay restart recovers', async () => {
-    const { result, attempts } = await runFlaky(
+    const { result, attempts } = runFlaky(
       RestartStrategies.exponentialDelayRestart({ initialBackoffMs: 5, maxBackoffMs: 20, jitterFactor: 0 }),
       3,
     );
@@ -124,15 +124,15 @@ describe('a failing user function', () => {
   });
 
   it('exponential-delay restart respects its attempts', async () => {
-    const { result, attempts } = await runFlaky(RestartStrategies.exponentialDelayRestart({ initialBackoffMs: 1, attempts: 1, jitterFactor: 0 }), 5);
+    const { result, attempts } = runFlaky(RestartStrategies.exponentialDelayRestart({ initialBackoffMs: 1, attempts: 1, jitterFactor: 0 }), 5);
     await expect(result).rejects.toMatchObject({ code: ErrorCodes.JOB_FAILED });
     expect(attempts).toEqual([0, 1]);
   });
 
   it('failure-rate restart recovers while failures stay under the rate and gives up above it', async () => {
-    const ok = await runFlaky(RestartStrategies.failureRateRestart(3, 60_000, 5), 3);
+    const ok = runFlaky(RestartStrategies.failureRateRestart(3, 60_000, 5), 3);
     expect(await ok.result).toHaveLength(50);
-    const tooMany = await runFlaky(RestartStrategies.failureRateRestart(2, 60_000, 5), 5);
+    const tooMany = runFlaky(RestartStrategies.failureRateRestart(2, 60_000, 5), 5);
     await expect(tooMany.result).rejects.toMatchObject({ code: ErrorCodes.JOB_FAILED });
     expect(tooMany.attempts).toEqual([0, 1, 2]);
   });

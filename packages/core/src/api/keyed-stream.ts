@@ -29,8 +29,8 @@ export class KeyedStream<T, K extends Key = Key> extends DataStream<T> {
 
   /** Combines the records of each key with `fn`; emits the running result. */
   reduce(fn: ReduceFunction<T>): DataStream<T> {
-    void new KeyedAggregationOperator(fn);
-    return this.transform<T>('Keyed Reduce', () => new KeyedAggregationOperator(instantiateFunction(fn)), this.keySelector);
+    void KeyedAggregationOperator.forReduce(fn);
+    return this.transform<T>('Keyed Reduce', () => KeyedAggregationOperator.forReduce(instantiateFunction(fn)), this.keySelector);
   }
 
   /** The running sum of `field` per key (other fields from the key's first record). */

@@ -5,7 +5,7 @@
  */
 import { UserFunctionError, WeirError } from '../errors.js';
 import type { PartitionerSpec } from '../graph/partitioner.js';
-import { assignToKeyGroup, checkKey, computeOperatorIndexForKeyGroup } from '../keys/key-group.js';
+import { murmurHash, stableHash } from '../keys/key-group.js';
 import type { ChannelWriter } from './channel-writer.js';
 import type { ControlElement } from './frame.js';
 import type { RecordConsumer } from './operator-output.js';
@@ -29,11 +29,13 @@ export interface RecordWriterSettings {
   readonly recordPosition: () => number | undefined;
 }
 
-/** One outgoing edge of a task. `channels[i]` goes to receiver subtask `receivers[i]`. */
+/**
+ * One outgoing edge of a task. `channels` are the connected receivers in subtask order; under hash, custom,
+ * broadcast, shuffle and rebalance partitioning that is every receiver, so channel i goes to subtask i.
+ */
 export class RecordWriter implements RecordConsumer {
   private readonly values: unknown[][];
   private readonly timestamps: ((number | undefined)[] | undefined)[];
-  private readonly receiverToChannel: Map<number, number>;
   private nextChannel: number;
   private readonly select: (value: unknown) => number;
 
@@ -41,12 +43,10 @@ export class RecordWriter implements RecordConsumer {
   constructor(
     private readonly partitioner: PartitionerSpec,
     private readonly channels: readonly ChannelWriter[],
-    receivers: readonly number[],
     private readonly settings: RecordWriterSettings,
   ) {
     this.values = channels.map(() => []);
     this.timestamps = channels.map(() => undefined);
-    this.receiverToChannel = new Map(receivers.map((r, i) => [r, i]));
     this.nextChannel = settings.senderIndex % Math.max(1, channels.length);
     this.select = this.createSelector();
   }
@@ -128,16 +128,17 @@ export class RecordWriter implements RecordConsumer {
       case 'broadcast':
         return () => 0;
       case 'hash': {
-        const { receiverMaxParallelism: maxP, receiverParallelism: p, targetName } = this.settings;
+        const { receiverMaxParallelism: maxP, receiverParallelism: p } = this.settings;
         const keySelector = spec.keySelector;
+        // All receivers are connected under hash partitioning: channel i goes to subtask i.
         return (value) => {
-          let keyGroup: number;
+          let hash: number;
           try {
-            keyGroup = assignToKeyGroup(checkKey(keySelector(value), targetName), maxP);
+            hash = stableHash(keySelector(value));
           } catch (e) {
             throw this.partitionError(e, 'key selector');
           }
-          return this.receiverToChannel.get(computeOperatorIndexForKeyGroup(maxP, p, keyGroup))!;
+          return Math.floor(((murmurHash(hash) % maxP) * p) / maxP);
         };
       }
       case 'custom': {
@@ -153,7 +154,7 @@ export class RecordWriter implements RecordConsumer {
           if (!Number.isInteger(target) || target < 0 || target >= p) {
             throw this.partitionError(new RangeError(`partition ${target} is not an integer in [0, ${p})`), 'custom partitioner');
           }
-          return this.receiverToChannel.get(target)!;
+          return target;
         };
       }
     }

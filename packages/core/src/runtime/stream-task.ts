@@ -200,7 +200,7 @@ export class StreamTask {
       this.channelWriters.push(w);
       return w;
     });
-    const writer = new RecordWriter(jobEdge.streamEdge.partitioner, channels, receivers, {
+    const writer = new RecordWriter(jobEdge.streamEdge.partitioner, channels, {
       frameSize: d.settings.frameSize,
       flushAlways: d.settings.bufferTimeoutMs === 0,
       targetName: targetNode.name,
