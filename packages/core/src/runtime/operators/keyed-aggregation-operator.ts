@@ -132,7 +132,7 @@ function withField(record: unknown, field: FieldExpression, value: unknown): unk
     copy[field as number] = value;
     return copy;
   }
-  return { ...(record as object), [field]: value };
+  return { ...(record), [field]: value };
 }
 
 function compare(a: unknown, b: unknown): number {
