@@ -33,6 +33,19 @@ export const ErrorCodes = {
   UNSUPPORTED_OPERATION: 'WEIR_UNSUPPORTED_OPERATION',
   /** The job program did not define a job (it never called execute). */
   NO_JOB_DEFINED: 'WEIR_NO_JOB_DEFINED',
+  /** A key belongs to a key group outside the range of the keyed state backend or timer queue it was given to. */
+  KEY_GROUP_OUT_OF_RANGE: 'WEIR_KEY_GROUP_OUT_OF_RANGE',
+  /** A keyed state backend was used while it was not open (before `open` or after `close`). */
+  STATE_BACKEND_NOT_OPEN: 'WEIR_STATE_BACKEND_NOT_OPEN',
+  /**
+   * State does not fit: a state name registered as another type (or with time-to-live on one side only) than before
+   * or than in the restored snapshot, or a snapshot taken with another max parallelism.
+   */
+  STATE_INCOMPATIBLE: 'WEIR_STATE_INCOMPATIBLE',
+  /** A keyed state or timer snapshot is malformed (corrupt data); nothing of it was restored. */
+  INVALID_STATE_SNAPSHOT: 'WEIR_INVALID_STATE_SNAPSHOT',
+  /** A record without a timestamp reached an event-time window (or trigger); call `assignTimestampsAndWatermarks`. */
+  MISSING_TIMESTAMP: 'WEIR_MISSING_TIMESTAMP',
 } as const;
 
 /** One of the values of {@link ErrorCodes}. */
