@@ -59,6 +59,11 @@ export type {
 } from './functions/user-functions.js';
 
 export { Time } from './time/time.js';
+export { WatermarkStrategy } from './eventtime/watermark-strategy.js';
+export type { WatermarkGeneratorSupplier } from './eventtime/watermark-strategy.js';
+export { Watermark } from './eventtime/watermark.js';
+export type { TimestampAssigner, WatermarkGenerator, WatermarkGeneratorSupplierContext, WatermarkOutput } from './eventtime/watermark.js';
+export { BoundedOutOfOrdernessWatermarks } from './eventtime/watermark-generators.js';
 export { RestartStrategies, describeRestartStrategy } from './restart/restart-strategies.js';
 export type { ExponentialDelayOptions, RestartStrategyConfiguration } from './restart/restart-strategies.js';
 

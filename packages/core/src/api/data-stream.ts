@@ -4,6 +4,8 @@
  */
 import { instantiateFunction } from '../functions/instantiate-function.js';
 import type { Sink } from '../connector/sink.js';
+import { WatermarkStrategy } from '../eventtime/watermark-strategy.js';
+import { TimestampsAndWatermarksOperator } from '../runtime/operators/timestamps-and-watermarks-operator.js';
 import type {
   FilterFunction,
   FlatMapFunction,
@@ -76,6 +78,15 @@ export class DataStream<T> {
   process<R>(fn: ProcessFunction<T, R>): DataStream<R> {
     void new ProcessOperator(fn);
     return this.transform<R>('Process', () => new ProcessOperator(instantiateFunction(fn)));
+  }
+
+  /**
+   * Gives the records timestamps and emits watermarks with `strategy`, replacing upstream watermarks (the maximum
+   * watermark at the end of bounded input still passes).
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
+    if (!(strategy instanceof WatermarkStrategy)) throw new TypeError('assignTimestampsAndWatermarks() expects a WatermarkStrategy');
+    return this.transform<T>('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator(strategy as WatermarkStrategy<unknown>));
   }
 
   /** Partitions the stream by key: records with equal keys go to the same subtask (by key group). */

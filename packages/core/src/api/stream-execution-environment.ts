@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes, WeirError } from '../errors.js';
 import type { Source } from '../connector/source.js';
+import { WatermarkStrategy } from '../eventtime/watermark-strategy.js';
 import { createJobGraph, type JobGraph } from '../graph/job-graph.js';
 import { generateStreamGraph, type StreamGraph } from '../graph/stream-graph.js';
 import type { Transformation } from '../graph/transformation.js';
@@ -166,10 +167,14 @@ export class StreamExecutionEnvironment {
   }
 
   /**
-   * A stream from a `Source`. The watermark strategy argument is accepted for Flink compatibility; event time
-   * arrives in a later version.
+   * A stream from a `Source`. The watermark strategy gives the records timestamps and generates watermarks;
+   * `undefined` (or `WatermarkStrategy.noWatermarks()`) keeps the source's own timestamps and emits no watermarks
+   * until the end of bounded input.
    */
-  fromSource<T>(source: Source<T, any, any>, _watermarkStrategy: unknown, sourceName: string): DataStream<T> {
+  fromSource<T>(source: Source<T, any, any>, watermarkStrategy: WatermarkStrategy<T> | undefined, sourceName: string): DataStream<T> {
+    if (watermarkStrategy !== undefined && !(watermarkStrategy instanceof WatermarkStrategy)) {
+      throw new TypeError('fromSource() expects a WatermarkStrategy (or undefined) as its second argument');
+    }
     if (typeof source?.createReader !== 'function' || typeof source.createEnumerator !== 'function') {
       throw new TypeError('fromSource() expects a Source with createEnumerator() and createReader()');
     }
@@ -181,6 +186,7 @@ export class StreamExecutionEnvironment {
       parallelism: undefined,
       maxParallelism: undefined,
       source: source as Source<unknown, any, any>,
+      watermarkStrategy: watermarkStrategy as WatermarkStrategy<unknown> | undefined,
       chainingStrategy: 'HEAD',
     };
     return new DataStream<T>(this, t);
@@ -246,7 +252,12 @@ export class StreamExecutionEnvironment {
       jobName,
       jobGraph,
       mode,
-      settings: { frameSize: DEFAULT_FRAME_SIZE, bufferTimeoutMs: this.bufferTimeout, initialCredits: DEFAULT_INITIAL_CREDITS },
+      settings: {
+        frameSize: DEFAULT_FRAME_SIZE,
+        bufferTimeoutMs: this.bufferTimeout,
+        initialCredits: DEFAULT_INITIAL_CREDITS,
+        autoWatermarkIntervalMs: this.config.getAutoWatermarkInterval(),
+      },
       restartStrategy: this.restartStrategy,
     };
     return (context?.executor ?? new EmbeddedExecutor()).submit(submission);

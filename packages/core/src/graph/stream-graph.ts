@@ -4,6 +4,7 @@
  */
 import { ErrorCodes, WeirError } from '../errors.js';
 import type { Source } from '../connector/source.js';
+import type { WatermarkStrategy } from '../eventtime/watermark-strategy.js';
 import type { KeySelector } from '../functions/user-functions.js';
 import { computeDefaultMaxParallelism } from '../keys/key-group.js';
 import type { StreamOperatorFactory } from '../runtime/stream-operator.js';
@@ -19,6 +20,7 @@ export interface StreamNode {
   readonly maxParallelism: number;
   readonly kind: 'source' | 'operator';
   readonly source: Source<unknown, any, any> | undefined;
+  readonly watermarkStrategy: WatermarkStrategy<unknown> | undefined;
   readonly operatorFactory: StreamOperatorFactory | undefined;
   readonly keySelectors: readonly (KeySelector<any> | undefined)[] | undefined;
   readonly inputCount: number;
@@ -90,6 +92,7 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
       maxParallelism,
       kind: t.kind,
       source: t.kind === 'source' ? t.source : undefined,
+      watermarkStrategy: t.kind === 'source' ? t.watermarkStrategy : undefined,
       operatorFactory: t.kind === 'operator' ? t.operatorFactory : undefined,
       keySelectors: t.kind === 'operator' ? t.keySelectors : undefined,
       inputCount: t.kind === 'operator' ? t.inputs.length : 0,

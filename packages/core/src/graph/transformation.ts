@@ -4,6 +4,7 @@
  */
 import type { OutputTag } from '../api/output-tag.js';
 import type { Source } from '../connector/source.js';
+import type { WatermarkStrategy } from '../eventtime/watermark-strategy.js';
 import type { KeySelector } from '../functions/user-functions.js';
 import type { StreamOperatorFactory } from '../runtime/stream-operator.js';
 import type { PartitionerSpec } from './partitioner.js';
@@ -28,6 +29,8 @@ interface TransformationBase {
 export interface SourceTransformation extends TransformationBase {
   readonly kind: 'source';
   readonly source: Source<unknown, any, any>;
+  /** How the source's records get timestamps and watermarks; undefined: source timestamps, no watermarks. */
+  readonly watermarkStrategy: WatermarkStrategy<unknown> | undefined;
   chainingStrategy: ChainingStrategy;
 }
 

@@ -16,8 +16,8 @@ export interface InputChannelInfo {
 
 /** What a control element means for the task. */
 export type GateEvent =
-  | { readonly type: 'none' }
   | { readonly type: 'watermark'; readonly watermark: number }
+  | { readonly type: 'watermark-status'; readonly idle: boolean }
   | { readonly type: 'end-of-input'; readonly inputIndex: number; readonly allEnded: boolean };
 
 interface ChannelState {
@@ -25,10 +25,12 @@ interface ChannelState {
   readonly inputIndex: number;
   watermark: number;
   idle: boolean;
+  /** Counts for the output watermark: active and caught up with it (Flink's StatusWatermarkValve). */
+  aligned: boolean;
   ended: boolean;
 }
 
-const NONE: GateEvent = { type: 'none' };
+const NO_EVENTS: readonly GateEvent[] = [];
 
 /** Receives frames for a task and interprets their control elements. */
 export class InputGate {
@@ -37,6 +39,7 @@ export class InputGate {
   private queueFrames: Frame[] = [];
   private head = 0;
   private combinedWatermark = MIN_WATERMARK;
+  private allIdle = false;
   private readonly remainingPerInput = new Map<number, number>();
   private remaining: number;
 
@@ -59,6 +62,7 @@ export class InputGate {
       inputIndex: info.inputIndex,
       watermark: MIN_WATERMARK,
       idle: false,
+      aligned: true,
       ended: false,
     }));
     for (const c of this.channels) this.remainingPerInput.set(c.inputIndex, (this.remainingPerInput.get(c.inputIndex) ?? 0) + 1);
@@ -110,28 +114,35 @@ export class InputGate {
     this.channels[channel].reader.release();
   }
 
-  /** Applies a control element that arrived on `channel`. */
-  onControl(channel: number, control: ControlElement): GateEvent {
+  /**
+   * Applies a control element that arrived on `channel` and returns what it means for the operator: the output
+   * watermark is the minimum over aligned channels (active and caught up); idle channels are left out; when every
+   * channel is idle the highest channel watermark goes out, then the idle status.
+   */
+  onControl(channel: number, control: ControlElement): readonly GateEvent[] {
     const state = this.channels[channel];
     switch (control.kind) {
-      case 'watermark':
-        if (control.timestamp > state.watermark) state.watermark = control.timestamp;
-        state.idle = false;
-        return this.advanceWatermark();
+      case 'watermark': {
+        if (state.idle || control.timestamp <= state.watermark) return NO_EVENTS;
+        state.watermark = control.timestamp;
+        if (!state.aligned && state.watermark >= this.combinedWatermark) state.aligned = true;
+        return this.minimumOverAligned();
+      }
       case 'watermark-status':
-        state.idle = control.idle;
-        return this.advanceWatermark();
+        return control.idle ? this.markIdle(state) : this.markActive(state);
       case 'end-of-input': {
-        if (state.ended) return NONE;
+        if (state.ended) return NO_EVENTS;
         state.ended = true;
+        state.aligned = false;
         this.remaining--;
         const left = this.remainingPerInput.get(state.inputIndex)! - 1;
         this.remainingPerInput.set(state.inputIndex, left);
-        if (left > 0) return this.advanceWatermark();
-        return { type: 'end-of-input', inputIndex: state.inputIndex, allEnded: this.remaining === 0 };
+        const events = this.remaining > 0 ? [...this.minimumOverAligned()] : [];
+        if (left === 0) events.push({ type: 'end-of-input', inputIndex: state.inputIndex, allEnded: this.remaining === 0 });
+        return events;
       }
       case 'barrier':
-        return NONE;
+        return NO_EVENTS;
     }
   }
 
@@ -145,19 +156,49 @@ export class InputGate {
     for (const c of this.channels) c.reader.close();
   }
 
-  private advanceWatermark(): GateEvent {
+  private markIdle(state: ChannelState): readonly GateEvent[] {
+    if (state.idle) return NO_EVENTS;
+    state.idle = true;
+    state.aligned = false;
+    const open = this.channels.filter((c) => !c.ended);
+    if (open.every((c) => c.idle)) {
+      const events: GateEvent[] = [];
+      let max = this.combinedWatermark;
+      for (const c of open) if (c.watermark > max) max = c.watermark;
+      if (max > this.combinedWatermark) {
+        this.combinedWatermark = max;
+        events.push({ type: 'watermark', watermark: max });
+      }
+      this.allIdle = true;
+      events.push({ type: 'watermark-status', idle: true });
+      return events;
+    }
+    return this.minimumOverAligned();
+  }
+
+  private markActive(state: ChannelState): readonly GateEvent[] {
+    if (!state.idle) return NO_EVENTS;
+    state.idle = false;
+    if (state.watermark >= this.combinedWatermark) state.aligned = true;
+    if (this.allIdle) {
+      this.allIdle = false;
+      return [{ type: 'watermark-status', idle: false }];
+    }
+    return NO_EVENTS;
+  }
+
+  private minimumOverAligned(): readonly GateEvent[] {
     let min = MAX_WATERMARK;
-    let active = 0;
+    let aligned = 0;
     for (const c of this.channels) {
-      if (c.ended || c.idle) continue;
-      active++;
+      if (!c.aligned) continue;
+      aligned++;
       if (c.watermark < min) min = c.watermark;
     }
-    if (active === 0) return NONE;
-    if (min > this.combinedWatermark) {
+    if (aligned > 0 && min > this.combinedWatermark) {
       this.combinedWatermark = min;
-      return { type: 'watermark', watermark: min };
+      return [{ type: 'watermark', watermark: min }];
     }
-    return NONE;
+    return NO_EVENTS;
   }
 }

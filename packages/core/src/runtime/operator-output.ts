@@ -11,6 +11,8 @@ export interface RecordConsumer {
   push(value: unknown, timestamp: number | undefined): MaybePromise;
   /** Takes a watermark. */
   pushWatermark(watermark: number): MaybePromise;
+  /** Takes a change of watermark status. */
+  pushWatermarkStatus(idle: boolean): MaybePromise;
 }
 
 const NO_CONSUMERS: readonly RecordConsumer[] = [];
@@ -39,15 +41,11 @@ export class OperatorOutput implements Output {
   }
 
   emitWatermark(watermark: number): MaybePromise {
-    let pending: Promise<void> | undefined;
-    for (const c of this.all) {
-      if (pending) pending = pending.then(() => c.pushWatermark(watermark));
-      else {
-        const r = c.pushWatermark(watermark);
-        if (isPromise(r)) pending = r;
-      }
-    }
-    return pending;
+    return forEachConsumer(this.all, (c) => c.pushWatermark(watermark));
+  }
+
+  emitWatermarkStatus(idle: boolean): MaybePromise {
+    return forEachConsumer(this.all, (c) => c.pushWatermarkStatus(idle));
   }
 }
 
@@ -58,6 +56,18 @@ function pushAll(consumers: readonly RecordConsumer[], value: unknown, timestamp
     if (pending) pending = pending.then(() => c.push(value, timestamp));
     else {
       const r = c.push(value, timestamp);
+      if (isPromise(r)) pending = r;
+    }
+  }
+  return pending;
+}
+
+function forEachConsumer(consumers: readonly RecordConsumer[], call: (c: RecordConsumer) => MaybePromise): MaybePromise {
+  let pending: Promise<void> | undefined;
+  for (const c of consumers) {
+    if (pending) pending = pending.then(() => call(c));
+    else {
+      const r = call(c);
       if (isPromise(r)) pending = r;
     }
   }

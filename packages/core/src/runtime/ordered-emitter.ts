@@ -36,6 +36,16 @@ export class OrderedEmitter implements Collector<unknown> {
     if (isPromise(r)) this.pending = r;
   }
 
+  /** Runs `step` after whatever is pending (used for watermarks and status changes). */
+  run(step: () => MaybePromise): void {
+    if (this.pending !== undefined) {
+      this.pending = this.pending.then(step);
+      return;
+    }
+    const r = step();
+    if (isPromise(r)) this.pending = r;
+  }
+
   /** Emits every item of an iterable. */
   collectAll(items: Iterable<unknown>): void {
     for (const item of items) this.collect(item);

@@ -65,6 +65,11 @@ export class RecordWriter implements RecordConsumer {
     return undefined;
   }
 
+  pushWatermarkStatus(idle: boolean): MaybePromise {
+    this.broadcastControl({ kind: 'watermark-status', idle });
+    return undefined;
+  }
+
   /** Sends `control` on every channel, behind the records buffered for it. */
   broadcastControl(control: ControlElement): void {
     for (let c = 0; c < this.channels.length; c++) this.flushChannel(c, control);

@@ -6,6 +6,7 @@
  */
 import type { RuntimeContext } from '../functions/user-functions.js';
 import type { Key } from '../keys/key-group.js';
+import type { ProcessingTimeService } from './processing-time-service.js';
 
 /** `void` for synchronous work, a promise for asynchronous work. */
 export type MaybePromise = void | Promise<void>;
@@ -23,6 +24,8 @@ export interface Output {
   collectSide(tagId: string, value: unknown, timestamp: number | undefined): MaybePromise;
   /** Forwards a watermark downstream. */
   emitWatermark(watermark: number): MaybePromise;
+  /** Forwards a change of watermark status downstream (idle: left out of downstream watermarks). */
+  emitWatermarkStatus(idle: boolean): MaybePromise;
 }
 
 /** The mode the job runs in once AUTOMATIC is resolved. */
@@ -56,6 +59,10 @@ export interface OperatorContext {
   sendToClient(sinkId: string, values: unknown[]): void;
   /** The runtime context handed to user functions' `open`. */
   readonly runtimeContext: RuntimeContext;
+  /** Processing time and processing-time timers (callbacks run as mail of the task). */
+  readonly processingTimeService: ProcessingTimeService;
+  /** The auto-watermark interval in ms (0: no periodic watermarks). */
+  readonly autoWatermarkIntervalMs: number;
 }
 
 /** A runtime operator. */
@@ -68,6 +75,8 @@ export interface StreamOperator {
   processElement(value: unknown, timestamp: number | undefined, inputIndex: number): MaybePromise;
   /** Processes a watermark (the operator's combined input watermark advanced). */
   processWatermark(watermark: number): MaybePromise;
+  /** The operator's input became idle (`true`) or active again. */
+  processWatermarkStatus(idle: boolean): MaybePromise;
   /** Input `inputIndex` ended (bounded input). */
   endInput(inputIndex: number): MaybePromise;
   /** All input ended: emit what is left. */

@@ -8,7 +8,7 @@
  * polling), so a slow consumer slows its producers and memory stays bounded.
  */
 import { ErrorCodes, WeirError } from '../errors.js';
-import type { InputStatus, ReaderOutput, SourceReader, SourceSplit } from '../connector/source.js';
+import type { InputStatus, SourceReader, SourceSplit } from '../connector/source.js';
 import type { RuntimeContext } from '../functions/user-functions.js';
 import { vertexName, type JobEdge, type JobVertex } from '../graph/job-graph.js';
 import { connectedReceivers, connectedSenders } from '../graph/partitioner.js';
@@ -16,11 +16,13 @@ import type { StreamNode } from '../graph/stream-graph.js';
 import { ChannelWriter } from './channel-writer.js';
 import { shouldYield, yieldToEventLoop } from './event-loop-yield.js';
 import { MAX_WATERMARK, type Frame } from './frame.js';
-import { InputGate, type InputChannelInfo } from './input-gate.js';
+import { InputGate, type GateEvent, type InputChannelInfo } from './input-gate.js';
 import { Mailbox } from './mailbox.js';
+import { MailboxProcessingTimeService } from './mailbox-processing-time-service.js';
+import { SourceOutput } from './source-output.js';
 import { OperatorOutput, type RecordConsumer } from './operator-output.js';
 import { RecordWriter } from './record-writer.js';
-import { isPromise, type MaybePromise, type OperatorContext, type Output, type StreamOperator } from './stream-operator.js';
+import { isPromise, type MaybePromise, type OperatorContext, type StreamOperator } from './stream-operator.js';
 import type { TaskDeployment, TaskMail, TaskOutcome, TaskServices } from './task-deployment.js';
 
 class TaskCancelled extends Error {}
@@ -33,29 +35,8 @@ class ChainedConsumer implements RecordConsumer {
   pushWatermark(watermark: number): MaybePromise {
     return this.operator.processWatermark(watermark);
   }
-}
-
-/** Feeds a source reader's records into the chain, keeping order when the chain is asynchronous. */
-class SourceOutput implements ReaderOutput<unknown> {
-  private pending: Promise<void> | undefined;
-  count = 0;
-  constructor(readonly output: Output) {}
-  collect(record: unknown, timestamp?: number): void {
-    if (this.pending !== undefined) {
-      this.pending = this.pending.then(() => {
-        this.count++;
-        return this.output.collect(record, timestamp);
-      });
-      return;
-    }
-    this.count++;
-    const r = this.output.collect(record, timestamp);
-    if (isPromise(r)) this.pending = r;
-  }
-  drain(): MaybePromise {
-    const p = this.pending;
-    this.pending = undefined;
-    return p;
+  pushWatermarkStatus(idle: boolean): MaybePromise {
+    return this.operator.processWatermarkStatus(idle);
   }
 }
 
@@ -83,6 +64,7 @@ export class StreamTask {
   private flushTimer: NodeJS.Timeout | undefined;
   private recordsIn = 0;
   private inRecord = false;
+  private readonly processingTime: MailboxProcessingTimeService;
 
   /** Creates the task; nothing runs until {@link run}. */
   constructor(
@@ -92,6 +74,7 @@ export class StreamTask {
     this.vertex = deployment.vertex;
     this.subtaskIndex = deployment.subtaskIndex;
     this.taskName = `${vertexName(this.vertex)} (${this.subtaskIndex + 1}/${this.vertex.parallelism})`;
+    this.processingTime = new MailboxProcessingTimeService(this.mailbox);
   }
 
   /** Asks the task to stop; `run` then resolves with CANCELED. */
@@ -155,7 +138,7 @@ export class StreamTask {
 
     const head = this.vertex.head;
     if (head.kind === 'source') {
-      this.sourceOutput = new SourceOutput(outputs.get(head.id)!);
+      this.sourceOutput = new SourceOutput(outputs.get(head.id)!, head.watermarkStrategy, () => this.processingTime.getCurrentProcessingTime());
       const services = this.services;
       this.reader = head.source!.createReader({
         subtaskIndex: this.subtaskIndex,
@@ -234,7 +217,9 @@ export class StreamTask {
       mode: d.mode,
       keySelectors: node.keySelectors as OperatorContext['keySelectors'],
       recordPosition: () => this.recordPosition(),
-      currentProcessingTime: () => Date.now(),
+      currentProcessingTime: () => this.processingTime.getCurrentProcessingTime(),
+      processingTimeService: this.processingTime,
+      autoWatermarkIntervalMs: d.settings.autoWatermarkIntervalMs,
       sendToClient: (sinkId, values) => this.services.sendToClient(sinkId, d.attempt, values),
       runtimeContext,
     };
@@ -257,7 +242,21 @@ export class StreamTask {
         throw this.sourceError(e, 'while starting');
       }
       this.services.registerReader(this.vertex.id, this.subtaskIndex);
+      this.schedulePeriodicWatermarks();
     }
+  }
+
+  private schedulePeriodicWatermarks(): void {
+    const output = this.sourceOutput!;
+    const interval = this.deployment.settings.autoWatermarkIntervalMs;
+    if (!output.generatesWatermarks || interval <= 0) return;
+    const tick = (time: number): MaybePromise => {
+      if (this.sourceEnded) return undefined;
+      output.periodicEmit();
+      this.processingTime.registerTimer(time + interval, tick);
+      return output.drain();
+    };
+    this.processingTime.registerTimer(this.processingTime.getCurrentProcessingTime() + interval, tick);
   }
 
   private fail(error: Error): void {
@@ -276,6 +275,11 @@ export class StreamTask {
         case 'flush':
           for (const w of this.writers) w.flush();
           break;
+        case 'timer': {
+          const r = mail.callback(mail.time);
+          if (r) await r;
+          break;
+        }
         case 'add-splits':
           this.reader?.addSplits(mail.splits);
           this.readerAvailable = true;
@@ -393,18 +397,31 @@ export class StreamTask {
   }
 
   private onControl(channel: number, frame: Frame): MaybePromise {
-    const event = this.gate!.onControl(channel, frame.control!);
-    switch (event.type) {
-      case 'none':
-        return undefined;
-      case 'watermark':
-        return this.operatorOrder[0].processWatermark(event.watermark);
-      case 'end-of-input': {
-        const r = this.operatorOrder[0].endInput(event.inputIndex);
-        if (event.allEnded) this.inputsEnded = true;
-        return r;
+    const events = this.gate!.onControl(channel, frame.control!);
+    if (events.length === 0) return undefined;
+    return this.applyGateEvents(events, 0);
+  }
+
+  private applyGateEvents(events: readonly GateEvent[], from: number): MaybePromise {
+    const head = this.operatorOrder[0];
+    for (let i = from; i < events.length; i++) {
+      const event = events[i];
+      let r: MaybePromise;
+      switch (event.type) {
+        case 'watermark':
+          r = head.processWatermark(event.watermark);
+          break;
+        case 'watermark-status':
+          r = head.processWatermarkStatus(event.idle);
+          break;
+        case 'end-of-input':
+          if (event.allEnded) this.inputsEnded = true;
+          r = head.endInput(event.inputIndex);
+          break;
       }
+      if (r !== undefined && isPromise(r)) return r.then(() => this.applyGateEvents(events, i + 1));
     }
+    return undefined;
   }
 
   /** Ends the chain in order, sends end-of-input downstream and waits until every frame has left. */
@@ -439,6 +456,7 @@ export class StreamTask {
 
   private async closeAll(): Promise<void> {
     if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    this.processingTime.shutdown();
     for (const op of this.operatorOrder) {
       try {
         const r = op.close();

@@ -15,6 +15,8 @@ export interface TaskSettings {
   readonly bufferTimeoutMs: number;
   /** Frames a receiver lets each sender have in flight. */
   readonly initialCredits: number;
+  /** The auto-watermark interval in ms (0: no periodic watermarks). */
+  readonly autoWatermarkIntervalMs: number;
 }
 
 /** One subtask to run. */
@@ -46,6 +48,7 @@ export type TaskMail =
   | { readonly kind: 'add-splits'; readonly splits: SourceSplit[] }
   | { readonly kind: 'no-more-splits' }
   | { readonly kind: 'flush' }
+  | { readonly kind: 'timer'; readonly time: number; readonly callback: (time: number) => void | Promise<void> }
   | { readonly kind: 'cancel' };
 
 /** How a task ended. */

@@ -30,6 +30,10 @@ export abstract class AbstractStreamOperator implements StreamOperator {
     return this.downstream.emitWatermark(watermark);
   }
 
+  processWatermarkStatus(idle: boolean): MaybePromise {
+    return this.downstream.emitWatermarkStatus(idle);
+  }
+
   endInput(_inputIndex: number): MaybePromise {
     return undefined;
   }

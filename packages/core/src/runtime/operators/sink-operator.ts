@@ -59,6 +59,10 @@ export class SinkWriterOperator extends AbstractStreamOperator {
     return undefined;
   }
 
+  override processWatermarkStatus(): MaybePromise {
+    return undefined;
+  }
+
   override finish(): MaybePromise {
     let r: unknown;
     try {
@@ -116,6 +120,10 @@ export class SinkFunctionOperator extends AbstractStreamOperator implements Sink
   }
 
   override processWatermark(): MaybePromise {
+    return undefined;
+  }
+
+  override processWatermarkStatus(): MaybePromise {
     return undefined;
   }
 }
