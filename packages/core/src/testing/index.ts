@@ -16,3 +16,4 @@
  */
 export { transportConformanceSuite } from './transport-conformance.js';
 export type { TransportConformanceOptions } from './transport-conformance.js';
+export { stateBackendConformanceSuite, type StateBackendConformanceOptions } from './state-backend-conformance.js';
