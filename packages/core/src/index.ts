@@ -102,6 +102,47 @@ export type {
 export { PrintSink } from './sinks/print-sink.js';
 export { formatRecord } from './sinks/format-record.js';
 
+export {
+  AggregatingStateDescriptor,
+  KEYED_STATE_SNAPSHOT_VERSION,
+  KeyedStateBackend,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  MemoryKeyedStateBackend,
+  MemoryStateBackend,
+  ReducingStateDescriptor,
+  StateDescriptor,
+  StateTtlConfig,
+  StateTtlConfigBuilder,
+  StateVisibility,
+  UpdateType,
+  ValueStateDescriptor,
+  keyGroupRangeOf,
+  systemTtlTimeProvider,
+} from './state/index.js';
+export type {
+  AggregateFunction,
+  AggregatingState,
+  KeyContext,
+  KeyedStateBackendParameters,
+  KeyedStateBackendStatus,
+  KeyedStateBackendSupports,
+  KeyedStateSnapshot,
+  KeyGroupRange,
+  KeyGroupSnapshot,
+  ListState,
+  MapState,
+  MapStateKey,
+  RawStateInfo,
+  ReducingState,
+  State,
+  StateBackend,
+  StateSnapshot,
+  StateType,
+  TtlTimeProvider,
+  ValueState,
+} from './state/index.js';
+
 export { assignToKeyGroup, computeDefaultMaxParallelism, stableHash, murmurHash } from './keys/key-group.js';
 export type { Key } from './keys/key-group.js';
 

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCodes, WeirError } from '../errors.js';
 import type { Source } from '../connector/source.js';
 import { WatermarkStrategy } from '../eventtime/watermark-strategy.js';
+import { MemoryStateBackend } from '../state/memory-state-backend.js';
+import type { StateBackend } from '../state/state-backend.js';
 import { createJobGraph, type JobGraph } from '../graph/job-graph.js';
 import { generateStreamGraph, type StreamGraph } from '../graph/stream-graph.js';
 import type { Transformation } from '../graph/transformation.js';
@@ -51,6 +53,7 @@ export class StreamExecutionEnvironment {
   private bufferTimeout: number;
   private chainingEnabled = true;
   private restartStrategy: RestartStrategyConfiguration = RestartStrategies.noRestart();
+  private stateBackend: StateBackend = new MemoryStateBackend();
   private readonly config = new ExecutionConfig();
   private transformations: Transformation[] = [];
   private nextId = 1;
@@ -131,6 +134,18 @@ export class StreamExecutionEnvironment {
   setRestartStrategy(strategy: RestartStrategyConfiguration): this {
     this.restartStrategy = strategy;
     return this;
+  }
+
+  /** Sets where keyed state lives: `MemoryStateBackend` (the default) or a disk backend such as LevelDB. */
+  setStateBackend(backend: StateBackend): this {
+    if (typeof backend?.createKeyedStateBackend !== 'function') throw new TypeError('setStateBackend() expects a StateBackend');
+    this.stateBackend = backend;
+    return this;
+  }
+
+  /** The state backend. */
+  getStateBackend(): StateBackend {
+    return this.stateBackend;
   }
 
   /** The restart strategy. */
@@ -259,6 +274,7 @@ export class StreamExecutionEnvironment {
         autoWatermarkIntervalMs: this.config.getAutoWatermarkInterval(),
       },
       restartStrategy: this.restartStrategy,
+      stateBackend: this.stateBackend,
     };
     return (context?.executor ?? new EmbeddedExecutor()).submit(submission);
   }

@@ -5,6 +5,12 @@
  */
 import type { OutputTag } from '../api/output-tag.js';
 import type { Key } from '../keys/key-group.js';
+import type { AggregatingStateDescriptor } from '../state/aggregating-state-descriptor.js';
+import type { ListStateDescriptor } from '../state/list-state-descriptor.js';
+import type { MapStateDescriptor } from '../state/map-state-descriptor.js';
+import type { ReducingStateDescriptor } from '../state/reducing-state-descriptor.js';
+import type { AggregatingState, ListState, MapState, MapStateKey, ReducingState, ValueState } from '../state/state.js';
+import type { ValueStateDescriptor } from '../state/value-state-descriptor.js';
 
 /** What a function learns of its parallel instance in `open`. */
 export interface RuntimeContext {
@@ -20,6 +26,16 @@ export interface RuntimeContext {
   getTaskName(): string;
   /** The job's id. */
   getJobId(): string;
+  /** Keyed value state of the current key (keyed streams only; call in `open`). */
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T>;
+  /** Keyed list state of the current key (keyed streams only). */
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
+  /** Keyed map state of the current key (keyed streams only). */
+  getMapState<K extends MapStateKey, V>(descriptor: MapStateDescriptor<K, V>): MapState<K, V>;
+  /** Keyed reducing state of the current key (keyed streams only). */
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T>;
+  /** Keyed aggregating state of the current key (keyed streams only). */
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
 }
 
 /** Optional lifecycle methods of a function object. */

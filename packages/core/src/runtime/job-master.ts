@@ -8,6 +8,7 @@ import { match } from 'ts-pattern';
 import { describeCause, ErrorCodes, WeirError } from '../errors.js';
 import type { Source, SourceSplit } from '../connector/source.js';
 import type { JobGraph } from '../graph/job-graph.js';
+import type { StateBackend } from '../state/state-backend.js';
 import { createRestartBackoff, type RestartStrategyConfiguration } from '../restart/restart-strategies.js';
 import { JobExecutionResult } from './job-execution-result.js';
 import type { JobStatus } from './job-status.js';
@@ -26,6 +27,7 @@ export interface JobSubmission {
   readonly mode: ExecutionMode;
   readonly settings: TaskSettings;
   readonly restartStrategy: RestartStrategyConfiguration;
+  readonly stateBackend: StateBackend;
 }
 
 /** A message from a task (or its coordinator) to the job master. */
@@ -165,6 +167,7 @@ export class JobMaster {
             subtaskIndex,
             mode: this.submission.mode,
             settings: this.submission.settings,
+            stateBackend: this.submission.stateBackend,
           };
           const deployed = this.taskManager.deploy(deployment, services);
           attempt.tasks.set(`${vertex.id}#${subtaskIndex}`, deployed.task);

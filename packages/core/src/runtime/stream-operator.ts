@@ -6,6 +6,7 @@
  */
 import type { RuntimeContext } from '../functions/user-functions.js';
 import type { Key } from '../keys/key-group.js';
+import type { StateBackend } from '../state/state-backend.js';
 import type { ProcessingTimeService } from './processing-time-service.js';
 
 /** `void` for synchronous work, a promise for asynchronous work. */
@@ -63,6 +64,10 @@ export interface OperatorContext {
   readonly processingTimeService: ProcessingTimeService;
   /** The auto-watermark interval in ms (0: no periodic watermarks). */
   readonly autoWatermarkIntervalMs: number;
+  /** The state backend keyed operators create their keyed state in. */
+  readonly stateBackend: StateBackend;
+  /** The operator's stable id for state: its uid, or its id in the job graph. */
+  readonly operatorId: string;
 }
 
 /** A runtime operator. */

@@ -27,6 +27,10 @@ import type { TaskDeployment, TaskMail, TaskOutcome, TaskServices } from './task
 
 class TaskCancelled extends Error {}
 
+function notKeyed(operatorName: string): never {
+  throw new TypeError(`Keyed state is only available on a keyed stream (after keyBy); "${operatorName}" is not keyed`);
+}
+
 class ChainedConsumer implements RecordConsumer {
   constructor(private readonly operator: StreamOperator) {}
   push(value: unknown, timestamp: number | undefined): MaybePromise {
@@ -205,6 +209,11 @@ export class StreamTask {
       getAttemptNumber: () => d.attempt,
       getTaskName: () => node.name,
       getJobId: () => d.jobId,
+      getState: () => notKeyed(node.name),
+      getListState: () => notKeyed(node.name),
+      getMapState: () => notKeyed(node.name),
+      getReducingState: () => notKeyed(node.name),
+      getAggregatingState: () => notKeyed(node.name),
     };
     return {
       name: node.name,
@@ -220,6 +229,8 @@ export class StreamTask {
       currentProcessingTime: () => this.processingTime.getCurrentProcessingTime(),
       processingTimeService: this.processingTime,
       autoWatermarkIntervalMs: d.settings.autoWatermarkIntervalMs,
+      stateBackend: d.stateBackend,
+      operatorId: node.uid ?? `operator-${node.id}`,
       sendToClient: (sinkId, values) => this.services.sendToClient(sinkId, d.attempt, values),
       runtimeContext,
     };

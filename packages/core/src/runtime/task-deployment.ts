@@ -5,6 +5,7 @@
 import type { SourceSplit } from '../connector/source.js';
 import type { JobGraph, JobVertex } from '../graph/job-graph.js';
 import type { ExecutionMode } from './stream-operator.js';
+import type { StateBackend } from '../state/state-backend.js';
 import type { Transport } from './transport.js';
 
 /** Runtime settings of a job's tasks. */
@@ -29,6 +30,8 @@ export interface TaskDeployment {
   readonly subtaskIndex: number;
   readonly mode: ExecutionMode;
   readonly settings: TaskSettings;
+  /** The state backend of the job. */
+  readonly stateBackend: StateBackend;
 }
 
 /** The calls a task makes to its JobManager. */

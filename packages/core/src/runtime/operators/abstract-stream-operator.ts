@@ -4,7 +4,7 @@
  * watermarks.
  */
 import { UserFunctionError, WeirError } from '../../errors.js';
-import type { RichFunction } from '../../functions/user-functions.js';
+import type { RichFunction, RuntimeContext } from '../../functions/user-functions.js';
 import { isPromise, type MaybePromise, type OperatorContext, type Output, type StreamOperator } from '../stream-operator.js';
 
 /** Shared behaviour of operators; subclasses implement `processElement`. */
@@ -21,7 +21,13 @@ export abstract class AbstractStreamOperator implements StreamOperator {
   }
 
   open(): MaybePromise {
-    return this.callEach('open', (f) => f.open?.(this.context.runtimeContext));
+    const runtimeContext = this.userRuntimeContext();
+    return this.callEach('open', (f) => f.open?.(runtimeContext));
+  }
+
+  /** The runtime context user functions get in `open` (keyed operators add keyed state). */
+  protected userRuntimeContext(): RuntimeContext {
+    return this.context.runtimeContext;
   }
 
   abstract processElement(value: unknown, timestamp: number | undefined, inputIndex: number): MaybePromise;

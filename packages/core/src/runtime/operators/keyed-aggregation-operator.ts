@@ -1,27 +1,31 @@
 /**
  * Rolling aggregations of a keyed stream: `reduce`, `sum`, `min`, `max`, `minBy`, `maxBy`. In STREAMING mode every
  * record emits the key's updated aggregate; in BATCH mode only the final aggregate per key is emitted at the end of
- * input, in key-group order.
+ * input, in the order the state backend lists its keys. The per-key aggregate lives in the job's state backend.
  *
  * Flink's semantics: `sum`/`min`/`max` emit a copy of the key's first record with the field replaced by the
  * aggregate; `minBy`/`maxBy` emit the whole record that holds the extreme value (the earlier one on ties). The
  * first record of a key is emitted as it is.
  */
 import type { FieldExpression, ReduceFunction } from '../../functions/user-functions.js';
-import { assignToKeyGroup, checkKey, keyIdentity, type Key } from '../../keys/key-group.js';
+import type { Key } from '../../keys/key-group.js';
+import type { InternalValueState } from '../../state/internal-state.js';
+import { isThenable } from '../../state/maybe-async.js';
+import { ValueStateDescriptor } from '../../state/value-state-descriptor.js';
 import { isPromise, type MaybePromise } from '../stream-operator.js';
-import { AbstractStreamOperator, resolveFunction } from './abstract-stream-operator.js';
+import { AbstractKeyedOperator } from './abstract-keyed-operator.js';
+import { resolveFunction } from './abstract-stream-operator.js';
 
 /** Which built-in aggregation to apply. */
 export type AggregationKind = 'sum' | 'min' | 'max' | 'minBy' | 'maxBy';
 
-/** The per-key state of an aggregation. */
+/** The per-key state of an aggregation (kept in the keyed state backend). */
 interface KeyState {
-  readonly key: Key;
   /** The record the output is built from: the first record (sum/min/max) or the current result (reduce, minBy/maxBy). */
   record: unknown;
   /** The aggregated field value (sum/min/max). */
   aggregate: unknown;
+  /** The timestamp of the key's last record (BATCH output). */
   timestamp: number | undefined;
 }
 
@@ -35,10 +39,11 @@ interface Aggregator {
   initial(record: unknown): unknown;
 }
 
+const STATE_NAME = '_weir_rolling_aggregate';
+
 /** The operator of `KeyedStream.reduce` and the field aggregations. */
-export class KeyedAggregationOperator extends AbstractStreamOperator {
-  private readonly state = new Map<unknown, KeyState>();
-  private keySelector!: (value: unknown) => Key;
+export class KeyedAggregationOperator extends AbstractKeyedOperator {
+  private state!: InternalValueState<KeyState>;
   private batch = false;
 
   private constructor(
@@ -71,48 +76,74 @@ export class KeyedAggregationOperator extends AbstractStreamOperator {
   }
 
   override open(): MaybePromise {
-    this.keySelector = this.context.keySelectors![0]!;
     this.batch = this.context.mode === 'BATCH';
-    return super.open();
+    return thenRun(super.open(), () => {
+      this.state = this.keyedBackend.getInternalState(new ValueStateDescriptor<KeyState>(STATE_NAME));
+    });
   }
 
   processElement(value: unknown, timestamp: number | undefined): MaybePromise {
-    let out: unknown;
+    let current: KeyState | undefined | Promise<KeyState | undefined>;
     try {
-      const key = this.keySelector(value);
-      const id = typeof key === 'number' || typeof key === 'string' ? key : keyIdentity(checkKey(key, this.context.name));
-      const state = this.state.get(id);
-      if (state === undefined) {
-        this.state.set(id, { key, record: value, aggregate: this.aggregator.initial(value), timestamp });
+      this.setKeyOf(value, 0);
+      current = this.state.value();
+    } catch (e) {
+      throw this.userError(e);
+    }
+    if (isThenable(current)) return current.then((s) => this.fold(s, value, timestamp));
+    return this.fold(current, value, timestamp);
+  }
+
+  private fold(current: KeyState | undefined, value: unknown, timestamp: number | undefined): MaybePromise {
+    let out: unknown;
+    let written: MaybePromise;
+    try {
+      if (current === undefined) {
+        written = this.state.update({ record: value, aggregate: this.aggregator.initial(value), timestamp });
         out = value;
       } else {
-        out = this.aggregator.add(state, value);
-        if (this.batch) state.timestamp = timestamp;
+        out = this.aggregator.add(current, value);
+        current.timestamp = timestamp;
+        written = this.state.update(current);
       }
     } catch (e) {
       throw this.userError(e);
     }
-    if (this.batch) return undefined;
+    if (this.batch) return written;
+    if (isPromise(written)) return written.then(() => this.downstream.collect(out, timestamp));
     return this.downstream.collect(out, timestamp);
+  }
+
+  protected onEventTime(): MaybePromise {
+    return undefined;
+  }
+
+  protected onProcessingTime(): MaybePromise {
+    return undefined;
   }
 
   override finish(): MaybePromise {
     if (!this.batch) return undefined;
-    const maxParallelism = this.context.maxParallelism;
-    const states = [...this.state.values()]
-      .map((s, i) => ({ s, i, keyGroup: assignToKeyGroup(s.key, maxParallelism) }))
-      .sort((a, b) => a.keyGroup - b.keyGroup || a.i - b.i);
-    let pending: Promise<void> | undefined;
-    for (const { s } of states) {
-      const record = this.aggregator.result(s);
-      if (pending) pending = pending.then(() => this.downstream.collect(record, s.timestamp));
-      else {
-        const r = this.downstream.collect(record, s.timestamp);
-        if (isPromise(r)) pending = r;
-      }
-    }
-    return pending;
+    return this.emitFinalResults();
   }
+
+  private async emitFinalResults(): Promise<void> {
+    const keys: Key[] = [];
+    for await (const key of this.keyedBackend.keys(STATE_NAME)) keys.push(key);
+    for (const key of keys) {
+      this.keyedBackend.setCurrentKey(key);
+      const state = await this.state.value();
+      if (state === undefined) continue;
+      const r = this.downstream.collect(this.aggregator.result(state), state.timestamp);
+      if (r) await r;
+    }
+  }
+}
+
+function thenRun(previous: MaybePromise, next: () => void): MaybePromise {
+  if (isPromise(previous)) return previous.then(next);
+  next();
+  return undefined;
 }
 
 function readField(record: unknown, field: FieldExpression): unknown {
