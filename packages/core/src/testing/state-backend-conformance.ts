@@ -2,7 +2,7 @@
  * The conformance suite of the {@link StateBackend} interface: every state backend (memory, LevelDB, ...) runs it in
  * one line. It uses only the public API of `StateBackend` and of the `KeyedStateBackend` template, awaits every
  * maybe-async result (so it suits synchronous and asynchronous backends alike), drives time-to-live with a fake
- * clock, and skips the tests of features a backend's `supports` manifest says it lacks.
+ * clock. Merging namespaces and TTL are required (windows and the API need them); synchronous access is optional.
  */
 import { Packr } from 'msgpackr';
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
@@ -267,9 +267,8 @@ export function stateBackendConformanceSuite(
         await expectTypeError(() => backend.getState({ name: 'fake', type: 'value' } as unknown as ValueStateDescriptor<number>));
       });
 
-      test('a synchronous backend answers internal calls without promises', async ({ skip }) => {
+      test('internal calls answer without promises exactly when the backend says it is synchronous', async () => {
         const backend = await open();
-        skip(!backend.supports.synchronousAccess, 'the backend is asynchronous');
         backend.setCurrentKey('k');
         const value = backend.getInternalState(new ValueStateDescriptor<number>('v'));
         const list = backend.getInternalState(new ListStateDescriptor<number>('l'));
@@ -294,7 +293,15 @@ export function stateBackendConformanceSuite(
           list.mergeNamespaces('', ['w']),
           value.clear(),
         ];
-        expect(results.filter((result) => isThenable(result))).toEqual([]);
+        if (backend.supports.synchronousAccess) {
+          expect(results.filter((result) => isThenable(result))).toEqual([]);
+        } else {
+          const settled = await Promise.all(results.map((r) => Promise.resolve(r)));
+          expect(settled[1]).toEqual([1]);
+          expect(settled[3]).toBe(1);
+          expect(settled[7]).toBe(1);
+          expect(settled[10]).toBe(1);
+        }
       });
     });
 
@@ -654,9 +661,9 @@ export function stateBackendConformanceSuite(
     });
 
     describe('merging namespaces', () => {
-      test('list, reducing and aggregating state merge namespaces into a target and clear the sources', async ({ skip }) => {
+      test('list, reducing and aggregating state merge namespaces into a target and clear the sources', async () => {
         const backend = await open();
-        skip(!backend.supports.mergingNamespaces, 'the backend does not merge namespaces');
+        expect(backend.supports.mergingNamespaces, 'windows need merging namespaces').toBe(true);
         const list = backend.getInternalState(new ListStateDescriptor<string>('l'));
         const reducing = backend.getInternalState(new ReducingStateDescriptor<number>('r', sum));
         const aggregating = backend.getInternalState(new AggregatingStateDescriptor('a', average));
@@ -705,9 +712,9 @@ export function stateBackendConformanceSuite(
     describe('time-to-live', () => {
       const ttlMs = 1000;
 
-      test('OnCreateAndWrite + NeverReturnExpired: a value expires ttl ms after its last write; reads do not extend it', async ({ skip }) => {
+      test('OnCreateAndWrite + NeverReturnExpired: a value expires ttl ms after its last write; reads do not extend it', async () => {
         const backend = await open();
-        skip(!backend.supports.ttl, 'the backend does not support TTL');
+        expect(backend.supports.ttl, 'state time-to-live is part of the API').toBe(true);
         const state = backend.getState(new ValueStateDescriptor<number>('v', -1).enableTimeToLive(ttl(ttlMs)));
         backend.setCurrentKey('a');
         await state.update(1);
@@ -724,9 +731,9 @@ export function stateBackendConformanceSuite(
         expect(await state.value()).toBe(-1);
       });
 
-      test('OnReadAndWrite: reading an unexpired value extends it', async ({ skip }) => {
+      test('OnReadAndWrite: reading an unexpired value extends it', async () => {
         const backend = await open();
-        skip(!backend.supports.ttl, 'the backend does not support TTL');
+        expect(backend.supports.ttl, 'state time-to-live is part of the API').toBe(true);
         const state = backend.getState(new ValueStateDescriptor<number>('v').enableTimeToLive(ttl(ttlMs, UpdateType.OnReadAndWrite)));
         backend.setCurrentKey('a');
         await state.update(1);
@@ -738,9 +745,9 @@ export function stateBackendConformanceSuite(
         expect(await state.value()).toBeUndefined();
       });
 
-      test('ReturnExpiredIfNotCleanedUp: the read that finds an expired value returns it and removes it', async ({ skip }) => {
+      test('ReturnExpiredIfNotCleanedUp: the read that finds an expired value returns it and removes it', async () => {
         const backend = await open();
-        skip(!backend.supports.ttl, 'the backend does not support TTL');
+        expect(backend.supports.ttl, 'state time-to-live is part of the API').toBe(true);
         const config = ttl(ttlMs, UpdateType.OnCreateAndWrite, StateVisibility.ReturnExpiredIfNotCleanedUp);
         const value = backend.getState(new ValueStateDescriptor<number>('v').enableTimeToLive(config));
         const list = backend.getListState(new ListStateDescriptor<number>('l').enableTimeToLive(config));
@@ -759,9 +766,9 @@ export function stateBackendConformanceSuite(
         expect(await map.isEmpty()).toBe(true);
       });
 
-      test('list elements and map entries expire one by one', async ({ skip }) => {
+      test('list elements and map entries expire one by one', async () => {
         const backend = await open();
-        skip(!backend.supports.ttl, 'the backend does not support TTL');
+        expect(backend.supports.ttl, 'state time-to-live is part of the API').toBe(true);
         const list = backend.getListState(new ListStateDescriptor<string>('l').enableTimeToLive(ttl(ttlMs)));
         const map = backend.getMapState(new MapStateDescriptor<string, number>('m').enableTimeToLive(ttl(ttlMs)));
         backend.setCurrentKey('a');
@@ -792,9 +799,9 @@ export function stateBackendConformanceSuite(
         expect(await readRefreshed.entries()).toEqual([]);
       });
 
-      test('reducing and aggregating state drop an expired value before adding', async ({ skip }) => {
+      test('reducing and aggregating state drop an expired value before adding', async () => {
         const backend = await open();
-        skip(!backend.supports.ttl, 'the backend does not support TTL');
+        expect(backend.supports.ttl, 'state time-to-live is part of the API').toBe(true);
         const reducing = backend.getReducingState(new ReducingStateDescriptor<number>('r', sum).enableTimeToLive(ttl(ttlMs)));
         const aggregating = backend.getAggregatingState(new AggregatingStateDescriptor('a', average).enableTimeToLive(ttl(ttlMs)));
         backend.setCurrentKey('a');
@@ -818,9 +825,10 @@ export function stateBackendConformanceSuite(
         expect(await aggregating.get()).toBe(5);
       });
 
-      test('merging namespaces with TTL keeps unexpired values', async ({ skip }) => {
+      test('merging namespaces with TTL keeps unexpired values', async () => {
         const backend = await open();
-        skip(!backend.supports.ttl || !backend.supports.mergingNamespaces, 'the backend does not support TTL with merging');
+        expect(backend.supports.ttl, 'required feature').toBe(true);
+        expect(backend.supports.mergingNamespaces, 'required feature').toBe(true);
         const list = backend.getInternalState(new ListStateDescriptor<number>('l').enableTimeToLive(ttl(ttlMs)));
         const reducing = backend.getInternalState(new ReducingStateDescriptor<number>('r', sum).enableTimeToLive(ttl(ttlMs)));
         backend.setCurrentKey('a');
@@ -865,9 +873,9 @@ export function stateBackendConformanceSuite(
 
       const sampleKeys: Key[] = ['alice', 'bob', 3, ['tuple', 4], 'carol', 12.5];
 
-      test('snapshot is plain data grouped by key group; restore into a fresh backend gives back every state', async ({ skip }) => {
+      test('snapshot is plain data grouped by key group; restore into a fresh backend gives back every state', async () => {
         const source = await open();
-        skip(!source.supports.snapshots, 'the backend does not support snapshots');
+        expect(source.supports.snapshots, 'required feature').toBe(true);
         const sampleIndex = (key: Key): number => sampleKeys.findIndex((k) => JSON.stringify(k) === JSON.stringify(key));
         await writeEverything(source, sampleKeys, sampleIndex);
         const snapshot = throughMsgpack(await source.snapshot());
@@ -895,9 +903,9 @@ export function stateBackendConformanceSuite(
         backend.getState(new ValueStateDescriptor<string>('value'));
       }
 
-      test('a snapshot does not change with later writes, and restored backends do not share data', async ({ skip }) => {
+      test('a snapshot does not change with later writes, and restored backends do not share data', async () => {
         const source = await open();
-        skip(!source.supports.snapshots, 'the backend does not support snapshots');
+        expect(source.supports.snapshots, 'required feature').toBe(true);
         const list = source.getListState(new ListStateDescriptor<number>('l'));
         const map = source.getMapState(new MapStateDescriptor<string, number>('m'));
         source.setCurrentKey('a');
@@ -923,9 +931,9 @@ export function stateBackendConformanceSuite(
         expect(snapshot).toEqual(before);
       });
 
-      test('rescaling: two subtasks restored into three, then into one; every key lands exactly once', async ({ skip }) => {
+      test('rescaling: two subtasks restored into three, then into one; every key lands exactly once', async () => {
         const probe = await open();
-        skip(!probe.supports.snapshots, 'the backend does not support snapshots');
+        expect(probe.supports.snapshots, 'required feature').toBe(true);
         await probe.close();
         const keys: Key[] = [];
         for (let i = 0; i < 60; i++) keys.push(i % 5 === 0 ? ['k', i] : `key-${i}`);
@@ -983,9 +991,10 @@ export function stateBackendConformanceSuite(
         }
       }
 
-      test('time-to-live timestamps survive snapshot and restore', async ({ skip }) => {
+      test('time-to-live timestamps survive snapshot and restore', async () => {
         const source = await open();
-        skip(!source.supports.snapshots || !source.supports.ttl, 'the backend does not support snapshots with TTL');
+        expect(source.supports.snapshots, 'required feature').toBe(true);
+        expect(source.supports.ttl, 'required feature').toBe(true);
         const descriptor = (): ValueStateDescriptor<number> => new ValueStateDescriptor<number>('v').enableTimeToLive(ttl(1000));
         const listDescriptor = (): ListStateDescriptor<number> => new ListStateDescriptor<number>('l').enableTimeToLive(ttl(1000));
         source.setCurrentKey('a');
@@ -1011,9 +1020,9 @@ export function stateBackendConformanceSuite(
         await expectCode(() => withoutTtl.getState(new ValueStateDescriptor<number>('v')), ErrorCodes.STATE_INCOMPATIBLE, /TTL/);
       });
 
-      test('restore rejects corrupt snapshots with INVALID_STATE_SNAPSHOT and restores nothing', async ({ skip }) => {
+      test('restore rejects corrupt snapshots with INVALID_STATE_SNAPSHOT and restores nothing', async () => {
         const source = await open();
-        skip(!source.supports.snapshots, 'the backend does not support snapshots');
+        expect(source.supports.snapshots, 'required feature').toBe(true);
         const value = source.getState(new ValueStateDescriptor<unknown>('v'));
         const list = source.getListState(new ListStateDescriptor<number>('l'));
         const map = source.getMapState(new MapStateDescriptor<string, number>('m'));
