@@ -1,27 +1,22 @@
 /**
- * The storage of one state in the memory backend: per key group of the backend's range (by offset), a `Map` from key
- * identity to the key's entry. An entry holds the value of the default namespace `''` in a field (no namespace map
- * for the common case) and the values of other namespaces in a `Map` created on first use. Empty entries are removed,
- * so every stored key has a value.
+ * The storage of one state in the memory backend, per key group of the backend's range (by offset):
+ * - `values`: the default namespace `''`, a `Map` from key identity straight to the value (one lookup, no entry
+ *   object: the hot path of rolling aggregations and process functions);
+ * - `namespaced`: other namespaces (windows), a `Map` from key identity to a `Map` from namespace to value, created on
+ *   first use;
+ * - `keys`: the key as given, only for keys whose identity differs from the key itself (tuples), for snapshots and
+ *   key iteration.
+ * Empty values are removed, so every stored key has a value.
  */
 import type { Key } from '../keys/key-group.js';
 import type { StateType } from './state-descriptor.js';
 import type { KeyIdentity } from './state-key.js';
 
-/** The values of one key in one state. */
-export interface MemoryKeyEntry<S> {
-  /** The key as given (arrays keep their form for snapshots and key iteration). */
-  readonly key: Key;
-  /** The value in the default namespace `''`, or undefined. */
-  value: S | undefined;
-  /** The values in other namespaces, or undefined when there are none. */
-  namespaces: Map<string, S> | undefined;
-}
-
 /** The stored form `S` of one state, by key group offset, key and namespace. */
 export class MemoryStateTable<S> {
-  /** Per key-group offset: the entries by key identity (undefined until the first write). */
-  readonly groups: (Map<KeyIdentity, MemoryKeyEntry<S>> | undefined)[];
+  private readonly values: (Map<KeyIdentity, S> | undefined)[];
+  private readonly namespaced: (Map<KeyIdentity, Map<string, S>> | undefined)[];
+  private readonly keys: (Map<KeyIdentity, Key> | undefined)[];
 
   /** An empty table for `keyGroupCount` key groups. */
   constructor(
@@ -30,37 +25,50 @@ export class MemoryStateTable<S> {
     readonly ttl: boolean,
     keyGroupCount: number,
   ) {
-    this.groups = new Array<Map<KeyIdentity, MemoryKeyEntry<S>> | undefined>(keyGroupCount).fill(undefined);
+    this.values = new Array<Map<KeyIdentity, S> | undefined>(keyGroupCount).fill(undefined);
+    this.namespaced = new Array<Map<KeyIdentity, Map<string, S>> | undefined>(keyGroupCount).fill(undefined);
+    this.keys = new Array<Map<KeyIdentity, Key> | undefined>(keyGroupCount).fill(undefined);
   }
 
   /** The value of key `id` in namespace `namespace` of key group offset `offset`, or undefined. */
   get(offset: number, id: KeyIdentity, namespace: string): S | undefined {
-    const entry = this.groups[offset]?.get(id);
-    if (entry === undefined) return undefined;
-    return namespace === '' ? entry.value : entry.namespaces?.get(namespace);
+    if (namespace === '') return this.values[offset]?.get(id);
+    return this.namespaced[offset]?.get(id)?.get(namespace);
   }
 
   /** Stores `value` (never undefined) for `key` (identity `id`) in `namespace`. */
   set(offset: number, id: KeyIdentity, key: Key, namespace: string, value: S): void {
-    let group = this.groups[offset];
-    if (group === undefined) this.groups[offset] = group = new Map();
-    let entry = group.get(id);
-    if (entry === undefined) {
-      entry = { key, value: undefined, namespaces: undefined };
-      group.set(id, entry);
+    if (id !== key) {
+      let keys = this.keys[offset];
+      if (keys === undefined) this.keys[offset] = keys = new Map();
+      if (!keys.has(id)) keys.set(id, key);
     }
-    if (namespace === '') entry.value = value;
-    else (entry.namespaces ??= new Map()).set(namespace, value);
+    if (namespace === '') {
+      let group = this.values[offset];
+      if (group === undefined) this.values[offset] = group = new Map();
+      group.set(id, value);
+      return;
+    }
+    let group = this.namespaced[offset];
+    if (group === undefined) this.namespaced[offset] = group = new Map();
+    let byNamespace = group.get(id);
+    if (byNamespace === undefined) group.set(id, (byNamespace = new Map()));
+    byNamespace.set(namespace, value);
   }
 
-  /** Removes the value of key `id` in `namespace`; removes the key's entry when it becomes empty. */
+  /** Removes the value of key `id` in `namespace`. */
   delete(offset: number, id: KeyIdentity, namespace: string): void {
-    const group = this.groups[offset];
-    const entry = group?.get(id);
-    if (entry === undefined) return;
-    if (namespace === '') entry.value = undefined;
-    else if (entry.namespaces !== undefined && entry.namespaces.delete(namespace) && entry.namespaces.size === 0) entry.namespaces = undefined;
-    if (entry.value === undefined && entry.namespaces === undefined) group!.delete(id);
+    if (namespace === '') {
+      this.values[offset]?.delete(id);
+    } else {
+      const group = this.namespaced[offset];
+      const byNamespace = group?.get(id);
+      if (byNamespace === undefined) return;
+      byNamespace.delete(namespace);
+      if (byNamespace.size === 0) group!.delete(id);
+    }
+    const keys = this.keys[offset];
+    if (keys !== undefined && keys.has(id) && !this.hasAny(offset, id)) keys.delete(id);
   }
 
   /** Removes and returns the value of key `id` in `namespace`. */
@@ -70,25 +78,47 @@ export class MemoryStateTable<S> {
     return value;
   }
 
-  /** Calls `action` for every stored (key, namespace, value) of key group offset `offset`, in insertion order. */
+  /** Calls `action` for every stored (key, namespace, value) of key group offset `offset`, keys in insertion order. */
   forEachInGroup(offset: number, action: (key: Key, namespace: string, value: S) => void): void {
-    const group = this.groups[offset];
-    if (group === undefined) return;
-    for (const entry of group.values()) {
-      if (entry.value !== undefined) action(entry.key, '', entry.value);
-      if (entry.namespaces !== undefined) for (const [namespace, value] of entry.namespaces) action(entry.key, namespace, value);
+    const values = this.values[offset];
+    const namespaced = this.namespaced[offset];
+    if (values !== undefined) {
+      for (const [id, value] of values) {
+        const key = this.keyOf(offset, id);
+        action(key, '', value);
+        const others = namespaced?.get(id);
+        if (others !== undefined) for (const [namespace, v] of others) action(key, namespace, v);
+      }
+    }
+    if (namespaced !== undefined) {
+      for (const [id, others] of namespaced) {
+        if (values?.has(id) === true) continue;
+        const key = this.keyOf(offset, id);
+        for (const [namespace, v] of others) action(key, namespace, v);
+      }
     }
   }
 
   /** The keys that have a value in `namespace`, in key-group order. */
   keysIn(namespace: string): Key[] {
     const keys: Key[] = [];
-    for (const group of this.groups) {
-      if (group === undefined) continue;
-      for (const entry of group.values()) {
-        if (namespace === '' ? entry.value !== undefined : entry.namespaces?.has(namespace) === true) keys.push(entry.key);
+    for (let offset = 0; offset < this.values.length; offset++) {
+      if (namespace === '') {
+        const group = this.values[offset];
+        if (group !== undefined) for (const id of group.keys()) keys.push(this.keyOf(offset, id));
+      } else {
+        const group = this.namespaced[offset];
+        if (group !== undefined) for (const [id, byNamespace] of group) if (byNamespace.has(namespace)) keys.push(this.keyOf(offset, id));
       }
     }
     return keys;
+  }
+
+  private keyOf(offset: number, id: KeyIdentity): Key {
+    return this.keys[offset]?.get(id) ?? (id as Key);
+  }
+
+  private hasAny(offset: number, id: KeyIdentity): boolean {
+    return this.values[offset]?.has(id) === true || this.namespaced[offset]?.has(id) === true;
   }
 }
