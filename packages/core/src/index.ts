@@ -23,6 +23,8 @@ export { KeyedStream } from './api/keyed-stream.js';
 export { DataStream } from './api/data-stream.js';
 export { ConnectedStreams } from './api/connected-streams.js';
 export { DataStreamSink } from './api/data-stream-sink.js';
+export { WindowedStream } from './api/windowed-stream.js';
+export { AllWindowedStream } from './api/all-windowed-stream.js';
 export { StreamExecutionEnvironment, DEFAULT_FRAME_SIZE } from './api/stream-execution-environment.js';
 export type { EnvironmentOptions } from './api/stream-execution-environment.js';
 export { ExecutionConfig } from './api/execution-config.js';
@@ -59,6 +61,48 @@ export type {
 } from './functions/user-functions.js';
 
 export { Time } from './time/time.js';
+export type { KeyedStateStore, ProcessAllWindowFunction, ProcessWindowContext, ProcessWindowFunction } from './functions/window-functions.js';
+export {
+  ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger,
+  CountEvictor,
+  CountTrigger,
+  DynamicEventTimeSessionWindows,
+  DynamicProcessingTimeSessionWindows,
+  EndOfStreamTrigger,
+  EventTimeSessionWindows,
+  EventTimeTrigger,
+  GlobalWindow,
+  GlobalWindows,
+  MergingWindowAssigner,
+  NeverTrigger,
+  ProcessingTimeSessionWindows,
+  ProcessingTimeTrigger,
+  PurgingTrigger,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  TimeEvictor,
+  TimeWindow,
+  Trigger,
+  TriggerResult,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  WindowAssigner,
+} from './windowing/index.js';
+export type {
+  Evictor,
+  EvictorContext,
+  MergeCallback,
+  OnMergeContext,
+  SessionWindowTimeGapExtractor,
+  TimestampedValue,
+  TriggerContext,
+  TriggerReducingState,
+  TriggerResultName,
+  TriggerStateDescriptor,
+  Window,
+  WindowAssignerContext,
+} from './windowing/index.js';
 export { WatermarkStrategy } from './eventtime/watermark-strategy.js';
 export type { WatermarkGeneratorSupplier } from './eventtime/watermark-strategy.js';
 export { Watermark } from './eventtime/watermark.js';

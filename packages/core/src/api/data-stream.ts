@@ -26,7 +26,11 @@ import { ProcessOperator } from '../runtime/operators/process-operator.js';
 import { SinkFunctionOperator, SinkWriterOperator } from '../runtime/operators/sink-operator.js';
 import type { StreamOperatorFactory } from '../runtime/stream-operator.js';
 import { PrintSink } from '../sinks/print-sink.js';
+import { AllWindowedStream } from './all-windowed-stream.js';
 import { ConnectedStreams } from './connected-streams.js';
+import { WindowedStream } from './windowed-stream.js';
+import type { WindowAssigner } from '../windowing/window-assigner.js';
+import type { Window } from '../windowing/window.js';
 import { DataStreamSink } from './data-stream-sink.js';
 import { KeyedStream } from './keyed-stream.js';
 import type { OutputTag } from './output-tag.js';
@@ -93,6 +97,22 @@ export class DataStream<T> {
   keyBy<K extends Key>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {
     if (typeof keySelector !== 'function') throw new TypeError('keyBy() expects a key selector function');
     return new KeyedStream<T, K>(this.environment, this.partition({ type: 'hash', keySelector }), keySelector);
+  }
+
+  /** Cuts the whole stream into windows, evaluated by one parallel instance (`windowAll`). */
+  windowAll<W extends Window>(assigner: WindowAssigner<any, W>): AllWindowedStream<T, W> {
+    if (typeof assigner?.assignWindows !== 'function') throw new TypeError('windowAll() expects a WindowAssigner');
+    const keySelector = (): number => 0;
+    const keyed = this.keyBy(keySelector);
+    const windowed = new WindowedStream<T, number, W>(
+      (name, factory, selector) => keyed.transform(name, factory, selector),
+      keySelector,
+      assigner,
+      (result) => {
+        result.setParallelism(1);
+      },
+    );
+    return new AllWindowedStream<T, W>(windowed);
   }
 
   /** Merges this stream with others of the same type. */

@@ -9,6 +9,14 @@ import type { Key } from '../keys/key-group.js';
 import { KeyedAggregationOperator, type AggregationKind } from '../runtime/operators/keyed-aggregation-operator.js';
 import { KeyedProcessOperator } from '../runtime/operators/keyed-process-operator.js';
 import { DataStream } from './data-stream.js';
+import { WindowedStream } from './windowed-stream.js';
+import { CountEvictor } from '../windowing/count-evictor.js';
+import { CountTrigger } from '../windowing/count-trigger.js';
+import type { GlobalWindow } from '../windowing/global-window.js';
+import { GlobalWindows } from '../windowing/global-windows.js';
+import { PurgingTrigger } from '../windowing/purging-trigger.js';
+import type { WindowAssigner } from '../windowing/window-assigner.js';
+import type { Window } from '../windowing/window.js';
 import type { StreamExecutionEnvironment } from './stream-execution-environment.js';
 
 /** A stream partitioned by key. */
@@ -62,6 +70,22 @@ export class KeyedStream<T, K extends Key = Key> extends DataStream<T> {
   override process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
     void new KeyedProcessOperator(fn);
     return this.transform<R>('Keyed Process', () => new KeyedProcessOperator(instantiateFunction(fn)), this.keySelector);
+  }
+
+  /** Cuts the stream into windows of `assigner` (per key). */
+  window<W extends Window>(assigner: WindowAssigner<any, W>): WindowedStream<T, K, W> {
+    if (typeof assigner?.assignWindows !== 'function') throw new TypeError('window() expects a WindowAssigner');
+    return new WindowedStream<T, K, W>((name, factory, keySelector) => this.transform(name, factory, keySelector), this.keySelector, assigner);
+  }
+
+  /**
+   * Count windows per key: `countWindow(n)` fires and purges every `n` elements; `countWindow(n, s)` fires every `s`
+   * elements over the last `n`.
+   */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    const windowed = this.window(GlobalWindows.create());
+    if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of(size)));
+    return windowed.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
   }
 
   private aggregate(kind: AggregationKind, field: FieldExpression): DataStream<T> {

@@ -115,7 +115,7 @@ export class MemoryStateTable<S> {
   }
 
   private keyOf(offset: number, id: KeyIdentity): Key {
-    return this.keys[offset]?.get(id) ?? (id as Key);
+    return this.keys[offset]?.get(id) ?? (id);
   }
 
   private hasAny(offset: number, id: KeyIdentity): boolean {

@@ -223,3 +223,21 @@ function fieldAggregator(kind: AggregationKind, field: FieldExpression): Aggrega
     }
   }
 }
+
+/** The same aggregations as a two-argument reduce function (for windows): the accumulated record comes first. */
+export function fieldReduceFunction(kind: AggregationKind, field: FieldExpression): (acc: unknown, value: unknown) => unknown {
+  const sign = kind === 'min' || kind === 'minBy' ? -1 : 1;
+  switch (kind) {
+    case 'sum':
+      return (acc, value) => withField(acc, field, add(readField(acc, field), readField(value, field)));
+    case 'min':
+    case 'max':
+      return (acc, value) => {
+        const candidate = readField(value, field);
+        return compare(candidate, readField(acc, field)) * sign > 0 ? withField(acc, field, candidate) : acc;
+      };
+    case 'minBy':
+    case 'maxBy':
+      return (acc, value) => (compare(readField(value, field), readField(acc, field)) * sign > 0 ? value : acc);
+  }
+}
