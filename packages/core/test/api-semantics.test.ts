@@ -34,7 +34,7 @@ describe('transformations', () => {
   it('map, flatMap (collector and returned iterable) and filter', async () => {
     const out = await env()
       .fromElements('a b', 'c', '')
-      .flatMap((line: string, out) => {
+      .flatMap<string>((line: string, out) => {
         for (const w of line.split(' ')) if (w) out.collect(w);
       })
       .flatMap((w: string) => [w, w.toUpperCase()])

@@ -33,11 +33,11 @@ describe('the environment', () => {
       .map({
         subtask: -1,
         maxP: -1,
-        open(ctx: RuntimeContext) {
+        open(this: { subtask: number; maxP: number }, ctx: RuntimeContext) {
           this.subtask = ctx.getIndexOfThisSubtask();
           this.maxP = ctx.getMaxNumberOfParallelSubtasks();
         },
-        map(x: number) {
+        map(this: { subtask: number; maxP: number }, x: number) {
           return [x, this.subtask, this.maxP] as const;
         },
       })

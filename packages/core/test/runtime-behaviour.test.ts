@@ -90,7 +90,7 @@ describe('print()', () => {
     expect(lines.sort()).toEqual(['out:1> (w1,1)', 'out:1> (w2,2)', 'out:2> (w3,3)', 'out:2> (w4,4)']);
     const single: string[] = [];
     const e1 = env(1);
-    e1.fromElements({ a: 1n }, 'plain').sinkTo(new PrintSink(undefined, false, { write: (t: string) => single.push(t) }));
+    e1.fromElements<unknown>({ a: 1n }, 'plain').sinkTo(new PrintSink(undefined, false, { write: (t: string) => single.push(t) }));
     await e1.execute();
     expect(single.join('')).toBe('{"a":"1"}\nplain\n');
   });

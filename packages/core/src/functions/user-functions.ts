@@ -38,8 +38,13 @@ export interface RuntimeContext {
   getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
 }
 
-/** Optional lifecycle methods of a function object. */
+/**
+ * Optional lifecycle methods of a function object. Function objects may carry their own fields (a counter, a
+ * connection), which each parallel instance gets a copy of.
+ */
 export interface RichFunction {
+  /** Fields of the function object. */
+  [field: string]: any;
   /** Called once per parallel instance before the first record. May be async. */
   open?(context: RuntimeContext): void | Promise<void>;
   /** Called once at the end. May be async. */
