@@ -40,6 +40,13 @@ export class SourceOutput implements ReaderOutput<unknown>, WatermarkOutput {
     let ts = timestamp;
     if (this.assigner !== undefined) ts = this.assigner(record, timestamp);
     if (this.generator !== undefined && ts !== undefined) this.generator.onEvent(record, ts, this);
+    if (this.pending === undefined) {
+      // The common, synchronous case: no closure per record.
+      this.count++;
+      const r = this.output.collect(record, ts);
+      if (isPromise(r)) this.pending = r;
+      return;
+    }
     this.run(() => {
       this.count++;
       return this.output.collect(record, ts);

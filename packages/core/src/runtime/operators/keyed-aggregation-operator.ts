@@ -99,7 +99,9 @@ export class KeyedAggregationOperator extends AbstractKeyedOperator {
     let written: MaybePromise;
     try {
       if (current === undefined) {
-        written = this.state.update({ record: value, aggregate: this.aggregator.initial(value), timestamp });
+        // A private copy: holding on to the user's record would make V8 allocate every later record of the same
+        // allocation site in old space (pretenuring), which slows keyed aggregations down 2-3x.
+        written = this.state.update({ record: shallowCopy(value), aggregate: this.aggregator.initial(value), timestamp });
         out = value;
       } else {
         out = this.aggregator.add(current, value);
@@ -144,6 +146,12 @@ function thenRun(previous: MaybePromise, next: () => void): MaybePromise {
   if (isPromise(previous)) return previous.then(next);
   next();
   return undefined;
+}
+
+function shallowCopy(record: unknown): unknown {
+  if (Array.isArray(record)) return record.slice();
+  if (record !== null && typeof record === 'object' && Object.getPrototypeOf(record) === Object.prototype) return { ...record };
+  return record;
 }
 
 function readField(record: unknown, field: FieldExpression): unknown {
