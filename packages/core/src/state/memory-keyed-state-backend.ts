@@ -1,11 +1,11 @@
 /**
- * The memory backend's keyed state backend: every state is a {@link MemoryStateTable} partitioned by key group, all
+ * The memory backend's keyed state backend: every state is a {@link MemoryStateTable} (grouped by key group when snapshotted), all
  * access is synchronous (`supports.synchronousAccess`), so built-in operators create no promise on the hot path.
  * Snapshots copy lists and maps (shallowly) at the moment of the call; values themselves are shared, which is why
  * state values must not be mutated once stored.
  */
 import type { Key } from '../keys/key-group.js';
-import { keyIdentity } from '../keys/key-group.js';
+import { assignToKeyGroup, keyIdentity } from '../keys/key-group.js';
 import type { AggregateFunction } from './aggregate-function.js';
 import type {
   InternalAggregatingState,
@@ -51,7 +51,7 @@ export class MemoryKeyedStateBackend extends KeyedStateBackend {
   private table<S>(name: string, type: StateType, ttl: boolean): MemoryStateTable<S> {
     let table = this.tables.get(name);
     if (table === undefined) {
-      table = new MemoryStateTable<unknown>(name, type, ttl, this.numberOfKeyGroups);
+      table = new MemoryStateTable<unknown>(name, type, ttl, (key) => assignToKeyGroup(key, this.maxParallelism) - this.keyGroupRange.start);
       this.tables.set(name, table);
     }
     return table as MemoryStateTable<S>;
@@ -89,13 +89,13 @@ export class MemoryKeyedStateBackend extends KeyedStateBackend {
   }
 
   protected _snapshot(): KeyGroupSnapshot[] {
+    const perTable = [...this.tables.values()].map((table) => ({ table, groups: table.entriesByKeyGroup(this.numberOfKeyGroups) }));
     const keyGroups: KeyGroupSnapshot[] = [];
     for (let offset = 0; offset < this.numberOfKeyGroups; offset++) {
       const states: StateSnapshot[] = [];
-      for (const table of this.tables.values()) {
-        const entries: StateEntry[] = [];
+      for (const { table, groups } of perTable) {
         const copy = storedToSnapshot(table.type);
-        table.forEachInGroup(offset, (key, namespace, value) => entries.push([key, namespace, copy(value)]));
+        const entries: StateEntry[] = groups[offset]!.map(([key, namespace, value]) => [key, namespace, copy(value)]);
         if (entries.length > 0) states.push({ name: table.name, type: table.type, ttl: table.ttl, entries });
       }
       if (states.length > 0) keyGroups.push({ keyGroup: this.keyGroupRange.start + offset, states });

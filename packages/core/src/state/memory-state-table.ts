@@ -1,74 +1,61 @@
 /**
- * The storage of one state in the memory backend, per key group of the backend's range (by offset):
- * - `values`: the default namespace `''`, a `Map` from key identity straight to the value (one lookup, no entry
- *   object: the hot path of rolling aggregations and process functions);
- * - `namespaced`: other namespaces (windows), a `Map` from key identity to a `Map` from namespace to value, created on
- *   first use;
- * - `keys`: the key as given, only for keys whose identity differs from the key itself (tuples), for snapshots and
- *   key iteration.
- * Empty values are removed, so every stored key has a value.
+ * The storage of one state in the memory backend, one `Map` per namespace kind for the whole key-group range:
+ * - `values`: the default namespace `''`, key identity -> value (one lookup, no entry object: the hot path of
+ *   rolling aggregations and process functions);
+ * - `namespaced`: other namespaces (windows), key identity -> (namespace -> value), created on first use;
+ * - `keys`: the key as given, only for keys whose identity differs from the key itself (tuples).
+ * One map rather than one per key group keeps the entries of keys in the order they first arrived, which is the
+ * order a stream tends to revisit them in (cache locality); key groups are computed only for snapshots and key
+ * iteration. Empty values are removed, so every stored key has a value. The `offset` parameters (the key group's
+ * offset in the backend's range) are accepted for the interface's sake and not needed for lookups.
  */
 import type { Key } from '../keys/key-group.js';
 import type { StateType } from './state-descriptor.js';
 import type { KeyIdentity } from './state-key.js';
 
-/** The stored form `S` of one state, by key group offset, key and namespace. */
+/** The stored form `S` of one state, by key and namespace. */
 export class MemoryStateTable<S> {
-  private readonly values: (Map<KeyIdentity, S> | undefined)[];
-  private readonly namespaced: (Map<KeyIdentity, Map<string, S>> | undefined)[];
-  private readonly keys: (Map<KeyIdentity, Key> | undefined)[];
+  private readonly values = new Map<KeyIdentity, S>();
+  private readonly namespaced = new Map<KeyIdentity, Map<string, S>>();
+  private readonly keys = new Map<KeyIdentity, Key>();
 
-  /** An empty table for `keyGroupCount` key groups. */
+  /** An empty table; `keyGroupOffsetOf` gives the offset of a key's key group in the backend's range. */
   constructor(
     readonly name: string,
     readonly type: StateType,
     readonly ttl: boolean,
-    keyGroupCount: number,
-  ) {
-    this.values = new Array<Map<KeyIdentity, S> | undefined>(keyGroupCount).fill(undefined);
-    this.namespaced = new Array<Map<KeyIdentity, Map<string, S>> | undefined>(keyGroupCount).fill(undefined);
-    this.keys = new Array<Map<KeyIdentity, Key> | undefined>(keyGroupCount).fill(undefined);
-  }
+    private readonly keyGroupOffsetOf: (key: Key) => number,
+  ) {}
 
-  /** The value of key `id` in namespace `namespace` of key group offset `offset`, or undefined. */
-  get(offset: number, id: KeyIdentity, namespace: string): S | undefined {
-    if (namespace === '') return this.values[offset]?.get(id);
-    return this.namespaced[offset]?.get(id)?.get(namespace);
+  /** The value of key `id` in namespace `namespace`, or undefined. */
+  get(_offset: number, id: KeyIdentity, namespace: string): S | undefined {
+    if (namespace === '') return this.values.get(id);
+    return this.namespaced.get(id)?.get(namespace);
   }
 
   /** Stores `value` (never undefined) for `key` (identity `id`) in `namespace`. */
-  set(offset: number, id: KeyIdentity, key: Key, namespace: string, value: S): void {
-    if (id !== key) {
-      let keys = this.keys[offset];
-      if (keys === undefined) this.keys[offset] = keys = new Map();
-      if (!keys.has(id)) keys.set(id, key);
-    }
+  set(_offset: number, id: KeyIdentity, key: Key, namespace: string, value: S): void {
+    if (id !== key && !this.keys.has(id)) this.keys.set(id, key);
     if (namespace === '') {
-      let group = this.values[offset];
-      if (group === undefined) this.values[offset] = group = new Map();
-      group.set(id, value);
+      this.values.set(id, value);
       return;
     }
-    let group = this.namespaced[offset];
-    if (group === undefined) this.namespaced[offset] = group = new Map();
-    let byNamespace = group.get(id);
-    if (byNamespace === undefined) group.set(id, (byNamespace = new Map()));
+    let byNamespace = this.namespaced.get(id);
+    if (byNamespace === undefined) this.namespaced.set(id, (byNamespace = new Map()));
     byNamespace.set(namespace, value);
   }
 
   /** Removes the value of key `id` in `namespace`. */
-  delete(offset: number, id: KeyIdentity, namespace: string): void {
+  delete(_offset: number, id: KeyIdentity, namespace: string): void {
     if (namespace === '') {
-      this.values[offset]?.delete(id);
+      this.values.delete(id);
     } else {
-      const group = this.namespaced[offset];
-      const byNamespace = group?.get(id);
+      const byNamespace = this.namespaced.get(id);
       if (byNamespace === undefined) return;
       byNamespace.delete(namespace);
-      if (byNamespace.size === 0) group!.delete(id);
+      if (byNamespace.size === 0) this.namespaced.delete(id);
     }
-    const keys = this.keys[offset];
-    if (keys !== undefined && keys.has(id) && !this.hasAny(offset, id)) keys.delete(id);
+    if (this.keys.has(id) && !this.values.has(id) && !this.namespaced.has(id)) this.keys.delete(id);
   }
 
   /** Removes and returns the value of key `id` in `namespace`. */
@@ -78,47 +65,31 @@ export class MemoryStateTable<S> {
     return value;
   }
 
-  /** Calls `action` for every stored (key, namespace, value) of key group offset `offset`, keys in insertion order. */
-  forEachInGroup(offset: number, action: (key: Key, namespace: string, value: S) => void): void {
-    const values = this.values[offset];
-    const namespaced = this.namespaced[offset];
-    if (values !== undefined) {
-      for (const [id, value] of values) {
-        const key = this.keyOf(offset, id);
-        action(key, '', value);
-        const others = namespaced?.get(id);
-        if (others !== undefined) for (const [namespace, v] of others) action(key, namespace, v);
-      }
+  /** Calls `action` for every stored (key, namespace, value), grouped by key-group offset: `groups[offset]`. */
+  entriesByKeyGroup(groupCount: number): [key: Key, namespace: string, value: S][][] {
+    const groups: [Key, string, S][][] = Array.from({ length: groupCount }, () => []);
+    for (const [id, value] of this.values) {
+      const key = this.keyOf(id);
+      groups[this.keyGroupOffsetOf(key)]!.push([key, '', value]);
     }
-    if (namespaced !== undefined) {
-      for (const [id, others] of namespaced) {
-        if (values?.has(id) === true) continue;
-        const key = this.keyOf(offset, id);
-        for (const [namespace, v] of others) action(key, namespace, v);
-      }
+    for (const [id, byNamespace] of this.namespaced) {
+      const key = this.keyOf(id);
+      const group = groups[this.keyGroupOffsetOf(key)]!;
+      for (const [namespace, value] of byNamespace) group.push([key, namespace, value]);
     }
+    return groups;
   }
 
-  /** The keys that have a value in `namespace`, in key-group order. */
+  /** The keys that have a value in `namespace`, in key-group order (first arrival within a key group). */
   keysIn(namespace: string): Key[] {
     const keys: Key[] = [];
-    for (let offset = 0; offset < this.values.length; offset++) {
-      if (namespace === '') {
-        const group = this.values[offset];
-        if (group !== undefined) for (const id of group.keys()) keys.push(this.keyOf(offset, id));
-      } else {
-        const group = this.namespaced[offset];
-        if (group !== undefined) for (const [id, byNamespace] of group) if (byNamespace.has(namespace)) keys.push(this.keyOf(offset, id));
-      }
-    }
-    return keys;
+    if (namespace === '') for (const id of this.values.keys()) keys.push(this.keyOf(id));
+    else for (const [id, byNamespace] of this.namespaced) if (byNamespace.has(namespace)) keys.push(this.keyOf(id));
+    const offsets = new Map<Key, number>(keys.map((k) => [k, this.keyGroupOffsetOf(k)]));
+    return keys.sort((a, b) => offsets.get(a)! - offsets.get(b)!);
   }
 
-  private keyOf(offset: number, id: KeyIdentity): Key {
-    return this.keys[offset]?.get(id) ?? (id);
-  }
-
-  private hasAny(offset: number, id: KeyIdentity): boolean {
-    return this.values[offset]?.has(id) === true || this.namespaced[offset]?.has(id) === true;
+  private keyOf(id: KeyIdentity): Key {
+    return this.keys.get(id) ?? (id as Key);
   }
 }
