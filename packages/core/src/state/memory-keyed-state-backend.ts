@@ -95,7 +95,7 @@ export class MemoryKeyedStateBackend extends KeyedStateBackend {
       const states: StateSnapshot[] = [];
       for (const { table, groups } of perTable) {
         const copy = storedToSnapshot(table.type);
-        const entries: StateEntry[] = groups[offset]!.map(([key, namespace, value]) => [key, namespace, copy(value)]);
+        const entries: StateEntry[] = groups[offset].map(([key, namespace, value]) => [key, namespace, copy(value)]);
         if (entries.length > 0) states.push({ name: table.name, type: table.type, ttl: table.ttl, entries });
       }
       if (states.length > 0) keyGroups.push({ keyGroup: this.keyGroupRange.start + offset, states });

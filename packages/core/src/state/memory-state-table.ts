@@ -70,11 +70,11 @@ export class MemoryStateTable<S> {
     const groups: [Key, string, S][][] = Array.from({ length: groupCount }, () => []);
     for (const [id, value] of this.values) {
       const key = this.keyOf(id);
-      groups[this.keyGroupOffsetOf(key)]!.push([key, '', value]);
+      groups[this.keyGroupOffsetOf(key)].push([key, '', value]);
     }
     for (const [id, byNamespace] of this.namespaced) {
       const key = this.keyOf(id);
-      const group = groups[this.keyGroupOffsetOf(key)]!;
+      const group = groups[this.keyGroupOffsetOf(key)];
       for (const [namespace, value] of byNamespace) group.push([key, namespace, value]);
     }
     return groups;
@@ -90,6 +90,6 @@ export class MemoryStateTable<S> {
   }
 
   private keyOf(id: KeyIdentity): Key {
-    return this.keys.get(id) ?? (id as Key);
+    return this.keys.get(id) ?? (id);
   }
 }
