@@ -27,25 +27,22 @@ export abstract class AbstractMemoryState<S> {
   /** Removes the value of the current key and namespace. */
   clear(): void {
     const backend = this.backend;
-    const offset = backend.currentKeyGroupOffset;
-    if (offset < 0) backend.throwNoCurrentKey(this.name);
-    this.table.delete(offset, backend.currentKeyIdentity, this.namespace);
+    if (!backend.hasCurrentKey) backend.throwNoCurrentKey(this.name);
+    this.table.delete(0, backend.currentKeyIdentity, this.namespace);
   }
 
   /** The stored value of the current key and namespace. */
   protected read(): S | undefined {
     const backend = this.backend;
-    const offset = backend.currentKeyGroupOffset;
-    if (offset < 0) backend.throwNoCurrentKey(this.name);
-    return this.table.get(offset, backend.currentKeyIdentity, this.namespace);
+    if (!backend.hasCurrentKey) backend.throwNoCurrentKey(this.name);
+    return this.table.get(0, backend.currentKeyIdentity, this.namespace);
   }
 
   /** Stores `value` (not undefined) for the current key and namespace. */
   protected write(value: S): void {
     const backend = this.backend;
-    const offset = backend.currentKeyGroupOffset;
-    if (offset < 0) backend.throwNoCurrentKey(this.name);
-    this.table.set(offset, backend.currentKeyIdentity, backend.getCurrentKey() as Key, this.namespace, value);
+    if (!backend.hasCurrentKey) backend.throwNoCurrentKey(this.name);
+    this.table.set(0, backend.currentKeyIdentity, backend.getCurrentKey() as Key, this.namespace, value);
   }
 
   /**

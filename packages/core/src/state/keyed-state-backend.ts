@@ -25,7 +25,7 @@
  * ```
  */
 import { ErrorCodes, WeirError } from '../errors.js';
-import { assignToKeyGroup, keyIdentity, type Key } from '../keys/key-group.js';
+import { assignToKeyGroup, keyIdentity, stableHash, type Key } from '../keys/key-group.js';
 import type { AggregateFunction } from './aggregate-function.js';
 import type { AggregatingStateDescriptor } from './aggregating-state-descriptor.js';
 import { AsyncAggregatingState, AsyncListState, AsyncMapState, AsyncReducingState, AsyncValueState } from './async-states.js';
@@ -117,6 +117,17 @@ interface RegisteredState {
 
 const NO_KEY_IDENTITY: KeyIdentity = '';
 
+/** Marks a key group not computed yet (a backend that owns every key group computes it on demand). */
+const KEY_GROUP_PENDING = -2;
+
+/** Validates a key like `assignToKeyGroup` would (TypeError for a value that is not a key). */
+function checkStateKey(key: Key): Key {
+  const t = typeof key;
+  if (t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean') return key;
+  stableHash(key);
+  return key;
+}
+
 /** The template of keyed state backends; see the module documentation. */
 export abstract class KeyedStateBackend implements AsyncDisposable {
   /** The optional features this implementation offers. */
@@ -139,6 +150,7 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
   private statusValue: KeyedStateBackendStatus = 'opening';
   private opening: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  private readonly ownsAllKeyGroups: boolean;
   private key: Key | undefined = undefined;
   private keyIdentityValue: KeyIdentity = NO_KEY_IDENTITY;
   private keyGroup = -1;
@@ -163,6 +175,7 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
     this.subtaskIndex = subtaskIndex;
     this.keyGroupRange = keyGroupRangeOf(maxParallelism, parallelism, subtaskIndex);
     this.numberOfKeyGroups = this.keyGroupRange.end - this.keyGroupRange.start + 1;
+    this.ownsAllKeyGroups = this.numberOfKeyGroups === maxParallelism;
     this.ttlTimeProvider = ttlTimeProvider ?? systemTtlTimeProvider;
   }
 
@@ -225,6 +238,14 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
   setCurrentKey(key: Key): void {
     if (key === this.key && typeof key !== 'object') return;
     if (this.statusValue !== 'open') throw this.notOpenError('set the current key');
+    if (this.ownsAllKeyGroups) {
+      // Every key belongs here: the key group is computed only when someone asks for it.
+      this.key = checkStateKey(key);
+      this.keyIdentityValue = keyIdentity(key);
+      this.keyGroup = KEY_GROUP_PENDING;
+      this.keyGroupOffset = KEY_GROUP_PENDING;
+      return;
+    }
     const keyGroup = assignToKeyGroup(key, this.maxParallelism);
     const range = this.keyGroupRange;
     if (keyGroup < range.start || keyGroup > range.end) {
@@ -239,6 +260,11 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
     this.keyGroupOffset = keyGroup - range.start;
   }
 
+  /** True when a current key is set and the backend is open. For state implementations. */
+  get hasCurrentKey(): boolean {
+    return this.key !== undefined && this.statusValue === 'open';
+  }
+
   /** The current key, or undefined when none is set. */
   getCurrentKey(): Key | undefined {
     return this.key;
@@ -246,6 +272,7 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
 
   /** The key group of the current key, or -1 when none is set. */
   get currentKeyGroupIndex(): number {
+    if (this.keyGroup === KEY_GROUP_PENDING) this.resolveKeyGroup();
     return this.keyGroup;
   }
 
@@ -254,7 +281,13 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
    * key is set or the backend is not open. For state implementations.
    */
   get currentKeyGroupOffset(): number {
+    if (this.keyGroup === KEY_GROUP_PENDING) this.resolveKeyGroup();
     return this.keyGroupOffset;
+  }
+
+  private resolveKeyGroup(): void {
+    this.keyGroup = assignToKeyGroup(this.key!, this.maxParallelism);
+    this.keyGroupOffset = this.keyGroup - this.keyGroupRange.start;
   }
 
   /** The identity of the current key (`keyIdentity(key)`, a `Map` key). For state implementations. */
@@ -264,7 +297,7 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
 
   /** Captures the current key, for work that continues asynchronously (see {@link runWithKeyContext}). */
   captureKeyContext(): KeyContext {
-    return { key: this.key, keyIdentity: this.keyIdentityValue, keyGroup: this.keyGroup };
+    return { key: this.key, keyIdentity: this.keyIdentityValue, keyGroup: this.currentKeyGroupIndex };
   }
 
   /**
