@@ -144,6 +144,49 @@ function thenRun(previous: MaybePromise, next: () => unknown): MaybePromise {
   return isThenable(r) ? r.then(() => undefined) : undefined;
 }
 
+/**
+ * A shallow copy of an array or plain object (other values as they are). The operator never holds on to the user's
+ * record: that would also make V8 pretenure every later record of the same allocation site, 2-3x slower.
+ */
+function shallowCopy(record: unknown): unknown {
+  if (Array.isArray(record)) return record.slice();
+  if (record !== null && typeof record === 'object' && Object.getPrototypeOf(record) === Object.prototype) return { ...record };
+  return record;
+}
+
+function readField(record: unknown, field: FieldExpression): unknown {
+  if (record === null || typeof record !== 'object') {
+    if (field === 0 || field === '*') return record;
+    throw new TypeError(`Cannot read field ${JSON.stringify(field)} of a ${typeof record} record`);
+  }
+  const value = (record as Record<string | number, unknown>)[field];
+  if (value === undefined) throw new TypeError(`The record has no field ${JSON.stringify(field)}`);
+  return value;
+}
+
+function withField(record: unknown, field: FieldExpression, value: unknown): unknown {
+  if (record === null || typeof record !== 'object') return value;
+  if (Array.isArray(record)) {
+    const copy = record.slice();
+    copy[field as number] = value;
+    return copy;
+  }
+  return { ...(record), [field]: value };
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  throw new TypeError(`Cannot compare ${typeof a} with ${typeof b}`);
+}
+
+function add(a: unknown, b: unknown): unknown {
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a + b;
+  throw new TypeError(`sum() needs numbers or bigints, got ${typeof a} and ${typeof b}`);
+}
+
 /** sum/min/max update the field of a private copy of the key's first record in place; minBy/maxBy keep a record. */
 function fieldAggregator(kind: AggregationKind, field: FieldExpression): Aggregator {
   switch (kind) {
