@@ -90,7 +90,9 @@ export class DataStream<T> {
    */
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
     if (!(strategy instanceof WatermarkStrategy)) throw new TypeError('assignTimestampsAndWatermarks() expects a WatermarkStrategy');
-    return this.transform<T>('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator(strategy as WatermarkStrategy<unknown>));
+    return this.transform<T>('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator(strategy as WatermarkStrategy<unknown>), undefined, {
+      watermarks: strategy.emitsNoWatermarks ? 'replaces-with-none' : 'generates',
+    });
   }
 
   /** Partitions the stream by key: records with equal keys go to the same subtask (by key group). */
@@ -105,7 +107,7 @@ export class DataStream<T> {
     const keySelector = (): number => 0;
     const keyed = this.keyBy(keySelector);
     const windowed = new WindowedStream<T, number, W>(
-      (name, factory, selector) => keyed.transform(name, factory, selector),
+      (name, factory, selector, needsWatermarks) => keyed.transform(name, factory, selector, { needsWatermarks }),
       keySelector,
       assigner,
       (result) => {
@@ -286,8 +288,14 @@ export class DataStream<T> {
   }
 
   /** @internal Adds a one-input operator after this stream. */
-  transform<R>(name: string, factory: StreamOperatorFactory, keySelector?: KeySelector<any>): DataStream<R> {
+  transform<R>(
+    name: string,
+    factory: StreamOperatorFactory,
+    keySelector?: KeySelector<any>,
+    watermarks?: Pick<OperatorTransformation, 'watermarks' | 'needsWatermarks'>,
+  ): DataStream<R> {
     const t: OperatorTransformation = {
+      ...watermarks,
       kind: 'operator',
       id: this.environment.newId(),
       name,

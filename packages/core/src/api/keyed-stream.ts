@@ -75,7 +75,11 @@ export class KeyedStream<T, K extends Key = Key> extends DataStream<T> {
   /** Cuts the stream into windows of `assigner` (per key). */
   window<W extends Window>(assigner: WindowAssigner<any, W>): WindowedStream<T, K, W> {
     if (typeof assigner?.assignWindows !== 'function') throw new TypeError('window() expects a WindowAssigner');
-    return new WindowedStream<T, K, W>((name, factory, keySelector) => this.transform(name, factory, keySelector), this.keySelector, assigner);
+    return new WindowedStream<T, K, W>(
+      (name, factory, keySelector, needsWatermarks) => this.transform(name, factory, keySelector, { needsWatermarks }),
+      this.keySelector,
+      assigner,
+    );
   }
 
   /**

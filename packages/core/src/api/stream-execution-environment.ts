@@ -12,7 +12,7 @@ import { WatermarkStrategy } from '../eventtime/watermark-strategy.js';
 import { MemoryStateBackend } from '../state/memory-state-backend.js';
 import type { StateBackend } from '../state/state-backend.js';
 import { createJobGraph, type JobGraph } from '../graph/job-graph.js';
-import { generateStreamGraph, type StreamGraph } from '../graph/stream-graph.js';
+import { generateStreamGraph, windowsThatCannotFire, type StreamGraph } from '../graph/stream-graph.js';
 import type { Transformation } from '../graph/transformation.js';
 import { UPPER_BOUND_MAX_PARALLELISM } from '../keys/key-group.js';
 import { RestartStrategies, type RestartStrategyConfiguration } from '../restart/restart-strategies.js';
@@ -245,6 +245,7 @@ export class StreamExecutionEnvironment {
     }
     const jobGraph = this.getJobGraph();
     const mode = this.resolveMode(jobGraph);
+    for (const warning of windowsThatCannotFire(jobGraph.streamGraph)) console.warn(warning);
     this.transformations = [];
     const context = getExecutionContext();
     if (context?.interceptPlan?.(jobGraph, jobName) === true) {

@@ -26,8 +26,8 @@ import type { OutputTag } from './output-tag.js';
 
 /** Builds one window operator after `input`, keyed by `keySelector`. */
 export interface WindowTransformer<T> {
-  /** Adds the operator; `configure` receives the final settings. */
-  (name: string, factory: () => WindowOperator, keySelector: KeySelector<T, any>): DataStream<unknown>;
+  /** Adds the operator; `needsWatermarks` marks event-time windows (for the warning about windows that never fire). */
+  (name: string, factory: () => WindowOperator, keySelector: KeySelector<T, any>, needsWatermarks: boolean): DataStream<unknown>;
 }
 
 /** A keyed stream cut into windows. */
@@ -158,7 +158,7 @@ export class WindowedStream<T, K extends Key = Key, W extends Window = Window> {
         // With an evictor the contents are kept as a list; reduce or aggregate them after eviction.
         windowFunction: evictor === undefined ? userWindowFunction() : preAggregate(contents(), userWindowFunction()),
       });
-    const result = this.transformer(name, factory, this.keySelector as KeySelector<T, any>);
+    const result = this.transformer(name, factory, this.keySelector as KeySelector<T, any>, assigner.isEventTime());
     this.afterKeyed(result);
     return result as DataStream<R>;
   }

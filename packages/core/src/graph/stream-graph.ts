@@ -26,6 +26,10 @@ export interface StreamNode {
   readonly inputCount: number;
   readonly isSink: boolean;
   readonly chainingStrategy: ChainingStrategy;
+  /** How the node treats watermarks (see `OperatorTransformation.watermarks`; sources: from their strategy). */
+  readonly watermarks: 'generates' | 'replaces-with-none' | 'passes';
+  /** True for operators that need watermarks to ever fire. */
+  readonly needsWatermarks: boolean;
   readonly inEdges: StreamEdge[];
   readonly outEdges: StreamEdge[];
 }
@@ -98,6 +102,13 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
       inputCount: t.kind === 'operator' ? t.inputs.length : 0,
       isSink: t.kind === 'operator' && t.isSink,
       chainingStrategy: t.chainingStrategy,
+      watermarks:
+        t.kind === 'source'
+          ? t.watermarkStrategy !== undefined && !t.watermarkStrategy.emitsNoWatermarks
+            ? 'generates'
+            : 'replaces-with-none'
+          : (t.watermarks ?? 'passes'),
+      needsWatermarks: t.kind === 'operator' && t.needsWatermarks === true,
       inEdges: [],
       outEdges: [],
     });
@@ -190,4 +201,49 @@ function collectReachable(roots: readonly Transformation[]): Transformation[] {
 /** Describes an edge's partitioning for plans: `HASH`, `FORWARD`, ... plus the side output if any. */
 export function describeEdge(edge: StreamEdge): string {
   return edge.sideOutputTag === undefined ? partitionerName(edge.partitioner) : `${partitionerName(edge.partitioner)} [side output ${edge.sideOutputTag}]`;
+}
+
+/**
+ * Operators that need watermarks (event-time windows) but can never get one before the end of input: every path
+ * upstream ends in a source or an assigner without watermarks, and some source on those paths is unbounded (a
+ * bounded source's final maximum watermark would still fire them at the end). Returns a warning per operator.
+ */
+export function windowsThatCannotFire(graph: StreamGraph): string[] {
+  const warnings: string[] = [];
+  for (const node of graph.nodes.values()) {
+    if (!node.needsWatermarks) continue;
+    const seen = new Set<number>();
+    let receivesWatermarks = false;
+    const unbounded: string[] = [];
+    const visit = (id: number): void => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const n = graph.nodes.get(id)!;
+      if (n.kind === 'source' && n.source!.getBoundedness() !== 'BOUNDED') unbounded.push(n.name);
+      if (n.watermarks === 'generates') {
+        receivesWatermarks = true;
+        return;
+      }
+      if (n.watermarks === 'replaces-with-none') {
+        for (const e of n.inEdges) visitSourcesOnly(e.sourceId);
+        return;
+      }
+      for (const e of n.inEdges) visit(e.sourceId);
+    };
+    const visitSourcesOnly = (id: number): void => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const n = graph.nodes.get(id)!;
+      if (n.kind === 'source' && n.source!.getBoundedness() !== 'BOUNDED') unbounded.push(n.name);
+      for (const e of n.inEdges) visitSourcesOnly(e.sourceId);
+    };
+    for (const e of node.inEdges) visit(e.sourceId);
+    if (!receivesWatermarks && unbounded.length > 0) {
+      warnings.push(
+        `weir: warning: the event-time windows of "${node.name}" can never fire: no watermarks reach them, and ${unbounded.map((n) => `"${n}"`).join(', ')} ${unbounded.length === 1 ? 'is' : 'are'} unbounded. ` +
+          'Give the source a WatermarkStrategy (env.fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness(ms), name)) or call assignTimestampsAndWatermarks(...) before keyBy/window.',
+      );
+    }
+  }
+  return warnings;
 }

@@ -43,6 +43,10 @@ export interface OperatorTransformation extends TransformationBase {
   readonly keySelectors: readonly (KeySelector<any> | undefined)[] | undefined;
   readonly isSink: boolean;
   chainingStrategy: ChainingStrategy;
+  /** How the operator treats watermarks: it generates its own (replacing upstream ones), or passes them on. */
+  readonly watermarks?: 'generates' | 'replaces-with-none' | 'passes';
+  /** True for operators that need watermarks to ever fire (event-time windows). */
+  readonly needsWatermarks?: boolean;
 }
 
 /** The union of several streams. */
