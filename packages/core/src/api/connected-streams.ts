@@ -53,7 +53,8 @@ export class ConnectedStreams<A, B> {
     return this.transform<R>('Co-Process', () => new CoProcessOperator(instantiateFunction(fn)));
   }
 
-  private transform<R>(name: string, factory: StreamOperatorFactory): DataStream<R> {
+  /** @internal Adds a two-input operator over both inputs. */
+  transform<R>(name: string, factory: StreamOperatorFactory): DataStream<R> {
     const t: OperatorTransformation = {
       kind: 'operator',
       id: this.environment.newId(),

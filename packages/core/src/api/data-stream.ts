@@ -28,6 +28,7 @@ import type { StreamOperatorFactory } from '../runtime/stream-operator.js';
 import { PrintSink } from '../sinks/print-sink.js';
 import { AllWindowedStream } from './all-windowed-stream.js';
 import { ConnectedStreams } from './connected-streams.js';
+import { CoGroupedStreams } from './co-grouped-streams.js';
 import { WindowedStream } from './windowed-stream.js';
 import type { WindowAssigner } from '../windowing/window-assigner.js';
 import type { Window } from '../windowing/window.js';
@@ -137,6 +138,18 @@ export class DataStream<T> {
   connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
     if (other.environment !== this.environment) throw new TypeError('connect() needs streams of the same environment');
     return new ConnectedStreams<T, U>(this.environment, this, other);
+  }
+
+  /** A window coGroup with `other`: `.where(k1).equalTo(k2).window(assigner).apply((as, bs, out) => ...)`. */
+  coGroup<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
+    if (other.environment !== this.environment) throw new TypeError('coGroup() needs streams of the same environment');
+    return new CoGroupedStreams<T, U>(this, other, false);
+  }
+
+  /** A window join with `other`: `.where(k1).equalTo(k2).window(assigner).apply((a, b) => r)` (inner join). */
+  join<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
+    if (other.environment !== this.environment) throw new TypeError('join() needs streams of the same environment');
+    return new CoGroupedStreams<T, U>(this, other, true);
   }
 
   /** The records the operator emitted to side output `tag`. */

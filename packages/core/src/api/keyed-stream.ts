@@ -9,6 +9,8 @@ import type { Key } from '../keys/key-group.js';
 import { KeyedAggregationOperator, type AggregationKind } from '../runtime/operators/keyed-aggregation-operator.js';
 import { KeyedProcessOperator } from '../runtime/operators/keyed-process-operator.js';
 import { DataStream } from './data-stream.js';
+import { ConnectedStreams } from './connected-streams.js';
+import { IntervalJoinOperator, type IntervalJoinFunction } from '../runtime/operators/interval-join-operator.js';
 import { WindowedStream } from './windowed-stream.js';
 import { CountEvictor } from '../windowing/count-evictor.js';
 import { CountTrigger } from '../windowing/count-trigger.js';
@@ -18,6 +20,14 @@ import { PurgingTrigger } from '../windowing/purging-trigger.js';
 import type { WindowAssigner } from '../windowing/window-assigner.js';
 import type { Window } from '../windowing/window.js';
 import type { StreamExecutionEnvironment } from './stream-execution-environment.js';
+
+/** An interval join with its bounds, ready for its function. */
+export interface IntervalJoined<L, R, K extends Key> {
+  /** Joins with `fn(left, right, ctx, out)`; results carry `max(left.ts, right.ts)`. */
+  process<O>(fn: IntervalJoinFunction<L, R, O>): DataStream<O>;
+  /** Phantom field that carries the key type. */
+  readonly __key?: K;
+}
 
 /** A stream partitioned by key. */
 export class KeyedStream<T, K extends Key = Key> extends DataStream<T> {
@@ -90,6 +100,28 @@ export class KeyedStream<T, K extends Key = Key> extends DataStream<T> {
     const windowed = this.window(GlobalWindows.create());
     if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of(size)));
     return windowed.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
+  }
+
+  /**
+   * Joins with another keyed stream on an event-time interval: pairs with
+   * `this.ts + lower <= other.ts <= this.ts + upper` (inclusive), result timestamp `max(this.ts, other.ts)`.
+   */
+  intervalJoin<O>(other: KeyedStream<O, K>): { between(lowerMs: number, upperMs: number): IntervalJoined<T, O, K> } {
+    if (!(other instanceof KeyedStream)) throw new TypeError('intervalJoin() expects a KeyedStream (call keyBy on the other stream)');
+    return {
+      between: (lowerMs, upperMs) => {
+        if (!Number.isFinite(lowerMs) || !Number.isFinite(upperMs) || lowerMs > upperMs) {
+          throw new TypeError(`between() needs finite bounds with lower <= upper, got ${lowerMs} and ${upperMs}`);
+        }
+        return {
+          process: <R>(fn: IntervalJoinFunction<T, O, R>): DataStream<R> => {
+            if (typeof fn !== 'function') throw new TypeError('process() expects a function (left, right, ctx, out)');
+            const connected = new ConnectedStreams<T, O>(this.environment, this, other, [this.keySelector, other.getKeySelector()]);
+            return connected.transform<R>('Interval Join', () => new IntervalJoinOperator(lowerMs, upperMs, fn));
+          },
+        };
+      },
+    };
   }
 
   private aggregate(kind: AggregationKind, field: FieldExpression): DataStream<T> {
