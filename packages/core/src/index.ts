@@ -26,7 +26,7 @@ export { DataStreamSink } from './api/data-stream-sink.js';
 export { WindowedStream } from './api/windowed-stream.js';
 export { AllWindowedStream } from './api/all-windowed-stream.js';
 export { CoGroupedStreams, WithKeys, WindowedCoGroup } from './api/co-grouped-streams.js';
-export type { CoGroupFunction, JoinFunction } from './api/co-grouped-streams.js';
+export type { CoGroupFunction, CoGroupMode, CoGroupModeFunction, JoinFunction } from './api/co-grouped-streams.js';
 export type { IntervalJoined } from './api/keyed-stream.js';
 export type { IntervalJoinContext, IntervalJoinFunction } from './runtime/operators/interval-join-operator.js';
 export { StreamExecutionEnvironment, DEFAULT_FRAME_SIZE } from './api/stream-execution-environment.js';

@@ -23,7 +23,13 @@ export type CoGroupFunction<A, B, R> = (first: readonly A[], second: readonly B[
 export type JoinFunction<A, B, R> = (first: A, second: B) => R;
 
 /** `a.coGroup(b)`: pick the first input's key. */
-export class CoGroupedStreams<A, B> {
+/** Whether the builder makes a window join or a window coGroup. */
+export type CoGroupMode = 'join' | 'coGroup';
+
+/** The function `apply` takes in a mode. */
+export type CoGroupModeFunction<A, B, R, M extends CoGroupMode> = M extends 'join' ? JoinFunction<A, B, R> : CoGroupFunction<A, B, R>;
+
+export class CoGroupedStreams<A, B, M extends CoGroupMode = 'coGroup'> {
   /** @internal Created by `DataStream.coGroup`. */
   constructor(
     private readonly first: DataStream<A>,
@@ -32,19 +38,19 @@ export class CoGroupedStreams<A, B> {
   ) {}
 
   /** The key of the first input. */
-  where<K extends Key>(keySelector: KeySelector<A, K>): { equalTo(other: KeySelector<B, K>): WithKeys<A, B, K> } {
+  where<K extends Key>(keySelector: KeySelector<A, K>): { equalTo(other: KeySelector<B, K>): WithKeys<A, B, K, M> } {
     if (typeof keySelector !== 'function') throw new TypeError('where() expects a key selector function');
     return {
       equalTo: (other) => {
         if (typeof other !== 'function') throw new TypeError('equalTo() expects a key selector function');
-        return new WithKeys<A, B, K>(this.first, this.second, keySelector, other, this.joining);
+        return new WithKeys<A, B, K, M>(this.first, this.second, keySelector, other, this.joining);
       },
     };
   }
 }
 
 /** Both keys are known: choose the windows. */
-export class WithKeys<A, B, K extends Key> {
+export class WithKeys<A, B, K extends Key, M extends CoGroupMode = 'coGroup'> {
   /** @internal */
   constructor(
     private readonly first: DataStream<A>,
@@ -55,7 +61,7 @@ export class WithKeys<A, B, K extends Key> {
   ) {}
 
   /** Windows both inputs with `assigner`. */
-  window<W extends Window>(assigner: WindowAssigner<any, W>): WindowedCoGroup<A, B, K, W> {
+  window<W extends Window>(assigner: WindowAssigner<any, W>): WindowedCoGroup<A, B, K, W, M> {
     const tagged = this.first
       .map((value): Tagged<A, B> => ({ input: 1, value }))
       .name('Map (coGroup input 1)')
@@ -63,12 +69,12 @@ export class WithKeys<A, B, K extends Key> {
     const firstKey = this.firstKey;
     const secondKey = this.secondKey;
     const windowed = tagged.keyBy((t): K => (t.input === 1 ? firstKey(t.value) : secondKey(t.value))).window(assigner);
-    return new WindowedCoGroup<A, B, K, W>(windowed, this.joining);
+    return new WindowedCoGroup<A, B, K, W, M>(windowed, this.joining);
   }
 }
 
 /** A windowed coGroup or join, ready for its function. */
-export class WindowedCoGroup<A, B, K extends Key, W extends Window> {
+export class WindowedCoGroup<A, B, K extends Key, W extends Window, M extends CoGroupMode = 'coGroup'> {
   /** @internal */
   constructor(
     private readonly windowed: WindowedStream<Tagged<A, B>, K, W>,
@@ -94,7 +100,7 @@ export class WindowedCoGroup<A, B, K extends Key, W extends Window> {
   }
 
   /** Applies the coGroup function (for `coGroup`) or the join function (for `join`) per key and window. */
-  apply<R>(fn: CoGroupFunction<A, B, R> | JoinFunction<A, B, R>): DataStream<R> {
+  apply<R>(fn: CoGroupModeFunction<A, B, R, M>): DataStream<R> {
     if (typeof fn !== 'function') throw new TypeError('apply() expects a function');
     const joining = this.joining;
     return this.windowed

@@ -147,9 +147,9 @@ export class DataStream<T> {
   }
 
   /** A window join with `other`: `.where(k1).equalTo(k2).window(assigner).apply((a, b) => r)` (inner join). */
-  join<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
+  join<U>(other: DataStream<U>): CoGroupedStreams<T, U, 'join'> {
     if (other.environment !== this.environment) throw new TypeError('join() needs streams of the same environment');
-    return new CoGroupedStreams<T, U>(this, other, true);
+    return new CoGroupedStreams<T, U, 'join'>(this, other, true);
   }
 
   /** The records the operator emitted to side output `tag`. */
