@@ -134,6 +134,8 @@ export class RecordWriter implements RecordConsumer {
         return () => 0;
       case 'hash': {
         const { receiverMaxParallelism: maxP, receiverParallelism: p } = this.settings;
+        // One receiver: every key goes there (the keyed operator still checks the key's type).
+        if (n === 1) return () => 0;
         const keySelector = spec.keySelector;
         // All receivers are connected under hash partitioning: channel i goes to subtask i.
         return (value) => {

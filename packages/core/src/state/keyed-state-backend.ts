@@ -82,6 +82,11 @@ export interface KeyedStateBackendSupports {
   readonly ttl: boolean;
   /** `mergeNamespaces` of list, reducing and aggregating state works (merging windows need it). */
   readonly mergingNamespaces: boolean;
+  /**
+   * Values are kept by reference (the memory backend): an object changed in place after `update` is already stored,
+   * so built-in operators may skip writing back an unchanged reference. Disk backends keep copies: false.
+   */
+  readonly valuesByReference?: boolean;
 }
 
 /** What an implementation learns of a state it creates. */

@@ -37,6 +37,7 @@ export class MemoryKeyedStateBackend extends KeyedStateBackend {
     snapshots: true,
     ttl: true,
     mergingNamespaces: true,
+    valuesByReference: true,
   });
 
   private readonly tables = new Map<string, MemoryStateTable<unknown>>();

@@ -42,6 +42,7 @@ export class KeyedAggregationOperator extends AbstractKeyedOperator {
   /** BATCH mode only: the timestamp of each key's last record, for its final result. */
   private timestamps: InternalValueState<number> | undefined;
   private batch = false;
+  private byReference = false;
 
   private constructor(
     private readonly userFunction: ReduceFunction<any> | undefined,
@@ -68,6 +69,7 @@ export class KeyedAggregationOperator extends AbstractKeyedOperator {
   override open(): MaybePromise {
     this.batch = this.context.mode === 'BATCH';
     return thenRun(super.open(), () => {
+      this.byReference = this.keyedBackend.supports.valuesByReference === true;
       this.state = this.keyedBackend.getInternalState(new ValueStateDescriptor<unknown>(STATE_NAME));
       if (this.batch) this.timestamps = this.keyedBackend.getInternalState(new ValueStateDescriptor<number>(TIMESTAMP_STATE_NAME));
     });
@@ -94,7 +96,8 @@ export class KeyedAggregationOperator extends AbstractKeyedOperator {
         out = value;
       } else {
         const next = this.aggregator.add(current, value);
-        written = this.state.update(next);
+        // An in-place update of a value the backend holds by reference is already stored.
+        written = next === current && this.byReference ? undefined : this.state.update(next);
         out = this.aggregator.output(next);
       }
     } catch (e) {
