@@ -17,3 +17,5 @@
 export { transportConformanceSuite } from './transport-conformance.js';
 export type { TransportConformanceOptions } from './transport-conformance.js';
 export { stateBackendConformanceSuite, type StateBackendConformanceOptions } from './state-backend-conformance.js';
+export { StreamTestHarness } from './stream-test-harness.js';
+export type { HarnessRecord, StreamTestHarnessOptions } from './stream-test-harness.js';

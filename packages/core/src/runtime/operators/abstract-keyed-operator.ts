@@ -65,6 +65,11 @@ export abstract class AbstractKeyedOperator extends AbstractStreamOperator {
     };
   }
 
+  /** The operator's keyed state backend (for the test harness and tools). */
+  getKeyedStateBackend(): KeyedStateBackend {
+    return this.keyedBackend;
+  }
+
   /** Extracts the key of a record of input `inputIndex` and makes it the current key. */
   protected setKeyOf(value: unknown, inputIndex: number): Key {
     const key = checkKey(this.keySelectors[inputIndex](value), this.context.name);
