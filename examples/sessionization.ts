@@ -4,7 +4,7 @@
  *
  *   weir run examples/sessionization.ts
  */
-import { EventTimeSessionWindows, StreamExecutionEnvironment, Time, WatermarkStrategy, type TimeWindow } from '@weir/core';
+import { EventTimeSessionWindows, StreamExecutionEnvironment, Time, WatermarkStrategy } from '@weir/core';
 
 interface Click {
   readonly user: string;

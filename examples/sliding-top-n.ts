@@ -12,7 +12,6 @@ import {
   Time,
   WatermarkStrategy,
   type ListState,
-  type TimeWindow,
 } from '@weir/core';
 
 interface View {
