@@ -19,8 +19,9 @@ import { measureBenchmark, type BenchmarkResult } from './harness/measure.js';
 import { gcAvailable } from './harness/memory-probe.js';
 import { formatBenchmark, formatFloors } from './harness/report.js';
 import { statelessChain } from './benchmarks/stateless-chain.js';
+import { slidingWindowCount, tumblingWindowCount } from './benchmarks/windowed.js';
 
-const ALL_BENCHMARKS: readonly Benchmark[] = [statelessChain, keyedCountNumberKeys, keyedCountStringKeys];
+const ALL_BENCHMARKS: readonly Benchmark[] = [statelessChain, keyedCountNumberKeys, keyedCountStringKeys, tumblingWindowCount, slidingWindowCount];
 
 async function main(): Promise<number> {
   const config = readConfig();

@@ -27,6 +27,8 @@ export const FLOORS: readonly Floor[] = [
   { benchmark: 'keyed-number', reference: 'RxJS 7', minRatio: 4, binding: true, label: '(b) weir >= 4x RxJS' },
   { benchmark: 'keyed-string', reference: 'Map loop', minRatio: 0.2, binding: false, label: '(b, string keys) weir >= 20% of Map loop' },
   { benchmark: 'keyed-string', reference: 'RxJS 7', minRatio: 4, binding: false, label: '(b, string keys) weir >= 4x RxJS' },
+  { benchmark: 'window-tumbling', reference: 'loop', minRatio: 0.2, binding: false, label: '(issue 3) tumbling windows >= 20% of the loop' },
+  { benchmark: 'window-sliding', reference: 'loop', minRatio: 0.2, binding: false, label: '(issue 3) sliding windows >= 20% of the loop' },
 ];
 
 /** The verdict on one floor. */
