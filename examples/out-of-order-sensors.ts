@@ -46,14 +46,14 @@ const averages = env
   .keyBy((r) => r.sensor)
   .window(TumblingEventTimeWindows.of(Time.seconds(10)))
   .sideOutputLateData(late)
-  .aggregate(
+  .aggregate<{ sum: number; n: number }, number, string>(
     {
       createAccumulator: () => ({ sum: 0, n: 0 }),
       add: (r: Reading, acc: { sum: number; n: number }) => ({ sum: acc.sum + r.celsius, n: acc.n + 1 }),
       getResult: (acc: { sum: number; n: number }) => acc.sum / acc.n,
       merge: (a: { sum: number; n: number }, b: { sum: number; n: number }) => ({ sum: a.sum + b.sum, n: a.n + b.n }),
     },
-    (sensor: string, context, [avg], out) => out.collect(`${sensor} [${(context.window()).start / s}s, ${(context.window()).end / s}s): ${avg}`),
+    (sensor: string, context, [avg], out) => out.collect(`${sensor} [${context.window().start / s}s, ${context.window().end / s}s): ${avg}`),
   );
 
 averages.print('avg');

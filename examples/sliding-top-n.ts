@@ -36,9 +36,9 @@ env
   .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<View>().withTimestampAssigner((v) => v.time))
   .keyBy((v) => v.page)
   .window(SlidingEventTimeWindows.of(Time.seconds(10), Time.seconds(5)))
-  .aggregate(
+  .aggregate<number, number, PageCount>(
     { createAccumulator: () => 0, add: (_v: View, n: number) => n + 1, getResult: (n: number) => n, merge: (a: number, b: number) => a + b },
-    (page: string, context, [count], out) => out.collect({ page, count: count, windowEnd: (context.window()).end }),
+    (page: string, context, [count], out) => out.collect({ page, count, windowEnd: context.window().end }),
   )
   .keyBy((c) => c.windowEnd)
   .process<string>({
