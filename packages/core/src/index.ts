@@ -25,6 +25,14 @@ export { ConnectedStreams } from './api/connected-streams.js';
 export { DataStreamSink } from './api/data-stream-sink.js';
 export { WindowedStream } from './api/windowed-stream.js';
 export { AllWindowedStream } from './api/all-windowed-stream.js';
+export { BroadcastConnectedStream, BroadcastStream } from './api/broadcast-stream.js';
+export type {
+  BroadcastState,
+  KeyedBroadcastContext,
+  KeyedBroadcastProcessFunction,
+  KeyedBroadcastReadOnlyContext,
+  ReadOnlyBroadcastState,
+} from './functions/broadcast-functions.js';
 export { CoGroupedStreams, WithKeys, WindowedCoGroup } from './api/co-grouped-streams.js';
 export type { CoGroupFunction, CoGroupMode, CoGroupModeFunction, JoinFunction } from './api/co-grouped-streams.js';
 export type { IntervalJoined } from './api/keyed-stream.js';

@@ -28,6 +28,8 @@ import type { StreamOperatorFactory } from '../runtime/stream-operator.js';
 import { PrintSink } from '../sinks/print-sink.js';
 import { AllWindowedStream } from './all-windowed-stream.js';
 import { ConnectedStreams } from './connected-streams.js';
+import { BroadcastStream } from './broadcast-stream.js';
+import type { MapStateDescriptor } from '../state/map-state-descriptor.js';
 import { CoGroupedStreams } from './co-grouped-streams.js';
 import { WindowedStream } from './windowed-stream.js';
 import type { WindowAssigner } from '../windowing/window-assigner.js';
@@ -182,8 +184,16 @@ export class DataStream<T> {
   }
 
   /** Every record to every downstream subtask. */
-  broadcast(): DataStream<T> {
-    return new DataStream<T>(this.environment, this.partition({ type: 'broadcast' }));
+  broadcast(): DataStream<T>;
+  /** A broadcast stream with broadcast state, for `keyed.connect(broadcastStream).process(...)`. */
+  broadcast(...descriptors: MapStateDescriptor<any, any>[]): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<any, any>[]): DataStream<T> | BroadcastStream<T> {
+    const broadcastStream = new DataStream<T>(this.environment, this.partition({ type: 'broadcast' }));
+    if (descriptors.length === 0) return broadcastStream;
+    for (const d of descriptors) {
+      if (d?.type !== 'map') throw new TypeError('broadcast(...) expects MapStateDescriptors for its broadcast state');
+    }
+    return new BroadcastStream<T>(broadcastStream, descriptors);
   }
 
   /** Each subtask to the downstream subtask of the same index (equal parallelism required). */

@@ -10,6 +10,7 @@ import { KeyedAggregationOperator, type AggregationKind } from '../runtime/opera
 import { KeyedProcessOperator } from '../runtime/operators/keyed-process-operator.js';
 import { DataStream } from './data-stream.js';
 import { ConnectedStreams } from './connected-streams.js';
+import { BroadcastConnectedStream, BroadcastStream } from './broadcast-stream.js';
 import { IntervalJoinOperator, type IntervalJoinFunction } from '../runtime/operators/interval-join-operator.js';
 import { WindowedStream } from './windowed-stream.js';
 import { CountEvictor } from '../windowing/count-evictor.js';
@@ -80,6 +81,14 @@ export class KeyedStream<T, K extends Key = Key> extends DataStream<T> {
   override process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
     void new KeyedProcessOperator(fn);
     return this.transform<R>('Keyed Process', () => new KeyedProcessOperator(instantiateFunction(fn)), this.keySelector);
+  }
+
+  /** Connects with a broadcast stream (broadcast state pattern), or with another stream. */
+  override connect<U>(other: BroadcastStream<U>): BroadcastConnectedStream<T, U, K>;
+  override connect<U>(other: DataStream<U>): ConnectedStreams<T, U>;
+  override connect<U>(other: DataStream<U> | BroadcastStream<U>): ConnectedStreams<T, U> | BroadcastConnectedStream<T, U, K> {
+    if (other instanceof BroadcastStream) return new BroadcastConnectedStream<T, U, K>(this, other);
+    return super.connect(other);
   }
 
   /** Cuts the stream into windows of `assigner` (per key). */

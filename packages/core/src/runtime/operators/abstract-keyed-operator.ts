@@ -36,10 +36,13 @@ export abstract class AbstractKeyedOperator extends AbstractStreamOperator {
 
   private async openKeyed(): Promise<void> {
     const c = this.context;
-    this.keySelectors = (c.keySelectors ?? []).map((k, i) => {
-      if (k === undefined) throw new TypeError(`Operator "${c.name}" is keyed but has no key selector for input ${i}`);
-      return k as (value: unknown) => Key;
-    });
+    this.keySelectors = (c.keySelectors ?? []).map(
+      (k, i) =>
+        (k as ((value: unknown) => Key) | undefined) ??
+        (() => {
+          throw new TypeError(`Input ${i} of operator "${c.name}" is not keyed`);
+        }),
+    );
     this.keyedBackend = await c.stateBackend.createKeyedStateBackend({
       operatorId: c.operatorId,
       maxParallelism: c.maxParallelism,
