@@ -14,7 +14,7 @@ describe('broadcast state', () => {
         this.count = ctx.getState(new ValueStateDescriptor<number>('count', 0));
       },
       async processElement(word, ctx, out) {
-        const n = (await this.count!.value()) + 1;
+        const n = ((await this.count!.value()) ?? 0) + 1;
         await this.count!.update(n);
         const threshold = await ctx.getBroadcastState(rules).get(word);
         if (threshold !== undefined && n === threshold) out.collect(`${ctx.getCurrentKey()} reached ${threshold}`);
