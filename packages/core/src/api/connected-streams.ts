@@ -1,7 +1,7 @@
 /** Two streams connected for a two-input operator (Flink's `ConnectedStreams`). */
 import { instantiateFunction } from '../functions/instantiate-function.js';
 import type { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeySelector } from '../functions/user-functions.js';
-import type { OperatorTransformation } from '../graph/transformation.js';
+import { operatorTransformation } from '../graph/transformation.js';
 import type { Key } from '../keys/key-group.js';
 import { CoFlatMapOperator } from '../runtime/operators/co-flat-map-operator.js';
 import { CoMapOperator } from '../runtime/operators/co-map-operator.js';
@@ -55,19 +55,9 @@ export class ConnectedStreams<A, B> {
 
   /** @internal Adds a two-input operator over both inputs. */
   transform<R>(name: string, factory: StreamOperatorFactory): DataStream<R> {
-    const t: OperatorTransformation = {
-      kind: 'operator',
-      id: this.environment.newId(),
-      name,
-      uid: undefined,
-      parallelism: undefined,
-      maxParallelism: undefined,
-      inputs: [this.first.transformation, this.second.transformation],
-      operatorFactory: factory,
+    const t = operatorTransformation(this.environment.newId(), [this.first.transformation, this.second.transformation], name, factory, {
       keySelectors: this.keySelectors,
-      isSink: false,
-      chainingStrategy: 'ALWAYS',
-    };
+    });
     this.environment.addOperator(t);
     return new DataStream<R>(this.environment, t);
   }

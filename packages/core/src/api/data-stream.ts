@@ -16,7 +16,7 @@ import type {
   SinkFunction,
 } from '../functions/user-functions.js';
 import type { PartitionerSpec } from '../graph/partitioner.js';
-import type { OperatorTransformation, Transformation } from '../graph/transformation.js';
+import { operatorTransformation, type OperatorTransformation, type Transformation } from '../graph/transformation.js';
 import type { Key } from '../keys/key-group.js';
 import { createCollectSinkOperator } from '../runtime/operators/collect-sink-operator.js';
 import { FilterOperator } from '../runtime/operators/filter-operator.js';
@@ -317,38 +317,16 @@ export class DataStream<T> {
     keySelector?: KeySelector<any>,
     watermarks?: Pick<OperatorTransformation, 'watermarks' | 'needsWatermarks'>,
   ): DataStream<R> {
-    const t: OperatorTransformation = {
+    const t = operatorTransformation(this.environment.newId(), [this.transformation], name, factory, {
       ...watermarks,
-      kind: 'operator',
-      id: this.environment.newId(),
-      name,
-      uid: undefined,
-      parallelism: undefined,
-      maxParallelism: undefined,
-      inputs: [this.transformation],
-      operatorFactory: factory,
       keySelectors: keySelector === undefined ? undefined : [keySelector],
-      isSink: false,
-      chainingStrategy: 'ALWAYS',
-    };
+    });
     this.environment.addOperator(t);
     return new DataStream<R>(this.environment, t);
   }
 
   private addSinkOperator(name: string, factory: StreamOperatorFactory): DataStreamSink<T> {
-    const t: OperatorTransformation = {
-      kind: 'operator',
-      id: this.environment.newId(),
-      name,
-      uid: undefined,
-      parallelism: undefined,
-      maxParallelism: undefined,
-      inputs: [this.transformation],
-      operatorFactory: factory,
-      keySelectors: undefined,
-      isSink: true,
-      chainingStrategy: 'ALWAYS',
-    };
+    const t = operatorTransformation(this.environment.newId(), [this.transformation], name, factory, { isSink: true });
     this.environment.addOperator(t);
     return new DataStreamSink<T>(t);
   }

@@ -71,3 +71,36 @@ export interface SideOutputTransformation extends TransformationBase {
 
 /** A node of the logical graph. */
 export type Transformation = SourceTransformation | OperatorTransformation | UnionTransformation | PartitionTransformation | SideOutputTransformation;
+
+/** What an operator transformation may set beyond its inputs, name and factory. */
+export interface OperatorOptions {
+  readonly keySelectors?: readonly (KeySelector<any> | undefined)[];
+  readonly isSink?: boolean;
+  readonly watermarks?: OperatorTransformation['watermarks'];
+  readonly needsWatermarks?: boolean;
+}
+
+/** A new operator transformation with defaults: no uid, the environment's parallelism, chainable. */
+export function operatorTransformation(
+  id: number,
+  inputs: readonly Transformation[],
+  name: string,
+  operatorFactory: StreamOperatorFactory,
+  options: OperatorOptions = {},
+): OperatorTransformation {
+  return {
+    kind: 'operator',
+    id,
+    name,
+    uid: undefined,
+    parallelism: undefined,
+    maxParallelism: undefined,
+    inputs,
+    operatorFactory,
+    keySelectors: options.keySelectors,
+    isSink: options.isSink ?? false,
+    chainingStrategy: 'ALWAYS',
+    watermarks: options.watermarks,
+    needsWatermarks: options.needsWatermarks,
+  };
+}

@@ -6,7 +6,7 @@
  * timers still pending fire at the end of input.
  */
 import { checkKey, keyGroupRangeForSubtask, type Key } from '../../keys/key-group.js';
-import type { RuntimeContext } from '../../functions/user-functions.js';
+import type { RuntimeContext, TimerService } from '../../functions/user-functions.js';
 import type { KeyedStateBackend } from '../../state/keyed-state-backend.js';
 import { TimerQueue, type Timer } from '../../state/timer-queue.js';
 import { MIN_WATERMARK } from '../frame.js';
@@ -71,6 +71,25 @@ export abstract class AbstractKeyedOperator extends AbstractStreamOperator {
   /** The operator's keyed state backend (for the test harness and tools). */
   getKeyedStateBackend(): KeyedStateBackend {
     return this.keyedBackend;
+  }
+
+  /**
+   * The timer service user functions get: timers of the current key in the default namespace, the current watermark
+   * and processing time.
+   */
+  protected userTimerService(): TimerService {
+    const checkTime = (time: number): number => {
+      if (typeof time !== 'number' || Number.isNaN(time)) throw new TypeError(`A timer needs a numeric timestamp, got ${String(time)}`);
+      return time;
+    };
+    return {
+      currentProcessingTime: () => this.context.processingTimeService.getCurrentProcessingTime(),
+      currentWatermark: () => this.watermark,
+      registerEventTimeTimer: (time) => this.registerEventTimeTimer(checkTime(time)),
+      registerProcessingTimeTimer: (time) => this.registerProcessingTimeTimer(checkTime(time)),
+      deleteEventTimeTimer: (time) => this.deleteEventTimeTimer(time),
+      deleteProcessingTimeTimer: (time) => this.deleteProcessingTimeTimer(time),
+    };
   }
 
   /** Extracts the key of a record of input `inputIndex` and makes it the current key. */

@@ -67,6 +67,17 @@ export abstract class AbstractStreamOperator implements StreamOperator {
     );
   }
 
+  /** Calls user code for the current record: what it throws or rejects with becomes the operator's error. */
+  protected invokeUser(call: () => unknown): MaybePromise {
+    let r: unknown;
+    try {
+      r = call();
+    } catch (e) {
+      throw this.userError(e);
+    }
+    return this.guard(r);
+  }
+
   /** Maps a rejected promise of user code to a wrapped error. */
   protected guard(result: unknown): MaybePromise {
     if (isPromise(result)) {

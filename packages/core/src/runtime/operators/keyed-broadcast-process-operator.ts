@@ -55,9 +55,10 @@ class MemoryBroadcastState<K extends MapStateKey, V> implements BroadcastState<K
 /** The operator of `keyed.connect(broadcastStream).process(...)`. */
 export class KeyedBroadcastProcessOperator
   extends AbstractKeyedOperator
-  implements KeyedBroadcastReadOnlyContext<Key>, KeyedBroadcastContext, OnTimerContext<Key>, TimerService
+  implements KeyedBroadcastReadOnlyContext<Key>, KeyedBroadcastContext, OnTimerContext<Key>
 {
   private emitter!: OrderedEmitter;
+  private timers: TimerService | undefined;
   private readonly states = new Map<string, MemoryBroadcastState<any, any>>();
   private broadcastSide = false;
   private domain: 'EVENT_TIME' | 'PROCESSING_TIME' = 'EVENT_TIME';
@@ -105,11 +106,7 @@ export class KeyedBroadcastProcessOperator
   }
 
   timerService(): TimerService {
-    return this;
-  }
-
-  timeDomain(): 'EVENT_TIME' | 'PROCESSING_TIME' {
-    return this.domain;
+    return (this.timers ??= this.userTimerService());
   }
 
   currentProcessingTime(): number {
@@ -120,20 +117,8 @@ export class KeyedBroadcastProcessOperator
     return this.watermark;
   }
 
-  override registerEventTimeTimer(time: number): void {
-    super.registerEventTimeTimer(time);
-  }
-
-  override registerProcessingTimeTimer(time: number): void {
-    super.registerProcessingTimeTimer(time);
-  }
-
-  override deleteEventTimeTimer(time: number): void {
-    super.deleteEventTimeTimer(time);
-  }
-
-  override deleteProcessingTimeTimer(time: number): void {
-    super.deleteProcessingTimeTimer(time);
+  timeDomain(): 'EVENT_TIME' | 'PROCESSING_TIME' {
+    return this.domain;
   }
 
   processElement(value: unknown, timestamp: number | undefined, inputIndex: number): MaybePromise {

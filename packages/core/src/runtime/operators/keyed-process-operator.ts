@@ -12,8 +12,9 @@ import { AbstractKeyedOperator } from './abstract-keyed-operator.js';
 import { settle } from './process-operator.js';
 
 /** The operator of `KeyedStream.process`. */
-export class KeyedProcessOperator extends AbstractKeyedOperator implements OnTimerContext<Key>, TimerService {
+export class KeyedProcessOperator extends AbstractKeyedOperator implements OnTimerContext<Key> {
   private emitter!: OrderedEmitter;
+  private timers: TimerService | undefined;
   private domain: 'EVENT_TIME' | 'PROCESSING_TIME' = 'EVENT_TIME';
 
   /** Wraps a keyed process function. */
@@ -48,31 +49,7 @@ export class KeyedProcessOperator extends AbstractKeyedOperator implements OnTim
   }
 
   timerService(): TimerService {
-    return this;
-  }
-
-  currentProcessingTime(): number {
-    return this.context.processingTimeService.getCurrentProcessingTime();
-  }
-
-  currentWatermark(): number {
-    return this.watermark;
-  }
-
-  override registerEventTimeTimer(time: number): void {
-    super.registerEventTimeTimer(checkTime(time));
-  }
-
-  override registerProcessingTimeTimer(time: number): void {
-    super.registerProcessingTimeTimer(checkTime(time));
-  }
-
-  override deleteEventTimeTimer(time: number): void {
-    super.deleteEventTimeTimer(time);
-  }
-
-  override deleteProcessingTimeTimer(time: number): void {
-    super.deleteProcessingTimeTimer(time);
+    return (this.timers ??= this.userTimerService());
   }
 
   processElement(value: unknown, timestamp: number | undefined): MaybePromise {
@@ -111,9 +88,4 @@ export class KeyedProcessOperator extends AbstractKeyedOperator implements OnTim
     }
     return settle(this.guard(r), emitter);
   }
-}
-
-function checkTime(time: number): number {
-  if (typeof time !== 'number' || Number.isNaN(time)) throw new TypeError(`A timer needs a numeric timestamp, got ${String(time)}`);
-  return time;
 }

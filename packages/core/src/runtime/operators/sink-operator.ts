@@ -4,8 +4,19 @@ import type { SinkContext, SinkFunction } from '../../functions/user-functions.j
 import { isPromise, type MaybePromise, type OperatorContext } from '../stream-operator.js';
 import { AbstractStreamOperator, resolveFunction } from './abstract-stream-operator.js';
 
+/** The end of a pipeline: watermarks and their status stop here. */
+abstract class AbstractSinkOperator extends AbstractStreamOperator {
+  override processWatermark(): MaybePromise {
+    return undefined;
+  }
+
+  override processWatermarkStatus(): MaybePromise {
+    return undefined;
+  }
+}
+
 /** The operator of `DataStream.sinkTo`. */
-export class SinkWriterOperator extends AbstractStreamOperator {
+export class SinkWriterOperator extends AbstractSinkOperator {
   private writer: SinkWriter<unknown> | undefined;
 
   /** Wraps a sink. */
@@ -46,21 +57,7 @@ export class SinkWriterOperator extends AbstractStreamOperator {
   }
 
   processElement(value: unknown, timestamp: number | undefined): MaybePromise {
-    let r: unknown;
-    try {
-      r = this.writer!.write(value, timestamp);
-    } catch (e) {
-      throw this.userError(e);
-    }
-    return this.guard(r);
-  }
-
-  override processWatermark(): MaybePromise {
-    return undefined;
-  }
-
-  override processWatermarkStatus(): MaybePromise {
-    return undefined;
+    return this.invokeUser(() => this.writer!.write(value, timestamp));
   }
 
   override finish(): MaybePromise {
@@ -86,7 +83,7 @@ export class SinkWriterOperator extends AbstractStreamOperator {
 }
 
 /** The operator of `DataStream.addSink`. */
-export class SinkFunctionOperator extends AbstractStreamOperator implements SinkContext {
+export class SinkFunctionOperator extends AbstractSinkOperator implements SinkContext {
   private readonly invoke: (value: unknown, context: SinkContext) => unknown;
   private currentTimestamp: number | undefined;
 
@@ -110,20 +107,6 @@ export class SinkFunctionOperator extends AbstractStreamOperator implements Sink
 
   processElement(value: unknown, timestamp: number | undefined): MaybePromise {
     this.currentTimestamp = timestamp;
-    let r: unknown;
-    try {
-      r = this.invoke(value, this);
-    } catch (e) {
-      throw this.userError(e);
-    }
-    return this.guard(r);
-  }
-
-  override processWatermark(): MaybePromise {
-    return undefined;
-  }
-
-  override processWatermarkStatus(): MaybePromise {
-    return undefined;
+    return this.invokeUser(() => this.invoke(value, this));
   }
 }
