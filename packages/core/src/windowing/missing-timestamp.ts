@@ -5,8 +5,9 @@
 import { ErrorCodes, WeirError } from '../errors.js';
 
 /** Returns `timestamp` if it is a number, else throws `WEIR_MISSING_TIMESTAMP` naming `user` (an assigner or trigger). */
-export function requireTimestamp(timestamp: number | undefined, user: string): number {
+export function requireTimestamp(timestamp: number | undefined, user: string | (() => string)): number {
   if (typeof timestamp === 'number' && !Number.isNaN(timestamp)) return timestamp;
+  if (typeof user === 'function') user = user();
   throw new WeirError(
     ErrorCodes.MISSING_TIMESTAMP,
     `A record has no timestamp, but ${user} works in event time. Call assignTimestampsAndWatermarks(...) on the stream ` +

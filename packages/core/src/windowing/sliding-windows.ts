@@ -29,6 +29,25 @@ function slidingWindows(time: number, size: number, slide: number, offset: numbe
 }
 
 /**
+ * Keeps the windows of the last slide: when the size is a multiple of the slide, every timestamp of one slide
+ * belongs to the same windows, so they are handed out again (the same objects: callers must not change them).
+ */
+class SlidingWindowCache {
+  private lastStart = Number.NaN;
+  private last: TimeWindow[] = [];
+
+  windowsOf(time: number, size: number, slide: number, offset: number): TimeWindow[] {
+    if (size % slide !== 0) return slidingWindows(time, size, slide, offset);
+    const lastStart = TimeWindow.getWindowStartWithOffset(time, offset, slide);
+    if (lastStart !== this.lastStart) {
+      this.lastStart = lastStart;
+      this.last = slidingWindows(time, size, slide, offset);
+    }
+    return this.last;
+  }
+}
+
+/**
  * Puts each element into every window `[s, s + size)` with `s` a multiple of `slide` (plus offset) that contains its
  * timestamp: t=7, size=10, slide=5 -> [5,15) and [0,10). The default trigger is `EventTimeTrigger`.
  */
@@ -39,6 +58,7 @@ export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow>
   readonly slide: number;
   /** The offset of the window starts in milliseconds (`|offset| < slide`). */
   readonly offset: number;
+  private readonly cache = new SlidingWindowCache();
 
   private constructor(size: number, slide: number, offset: number) {
     super();
@@ -55,7 +75,7 @@ export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow>
 
   /** The windows containing `timestamp`, latest first; throws `WEIR_MISSING_TIMESTAMP` without one. */
   assignWindows(_element: unknown, timestamp: number | undefined, _context?: WindowAssignerContext): TimeWindow[] {
-    return slidingWindows(requireTimestamp(timestamp, String(this)), this.size, this.slide, this.offset);
+    return this.cache.windowsOf(requireTimestamp(timestamp, () => String(this)), this.size, this.slide, this.offset);
   }
 
   /** `EventTimeTrigger`. */
@@ -85,6 +105,7 @@ export class SlidingProcessingTimeWindows extends WindowAssigner<unknown, TimeWi
   readonly slide: number;
   /** The offset of the window starts in milliseconds (`|offset| < slide`). */
   readonly offset: number;
+  private readonly cache = new SlidingWindowCache();
 
   private constructor(size: number, slide: number, offset: number) {
     super();
@@ -101,7 +122,7 @@ export class SlidingProcessingTimeWindows extends WindowAssigner<unknown, TimeWi
 
   /** The windows containing the current processing time, latest first. */
   assignWindows(_element: unknown, _timestamp: number | undefined, context: WindowAssignerContext): TimeWindow[] {
-    return slidingWindows(context.getCurrentProcessingTime(), this.size, this.slide, this.offset);
+    return this.cache.windowsOf(context.getCurrentProcessingTime(), this.size, this.slide, this.offset);
   }
 
   /** `ProcessingTimeTrigger`. */

@@ -19,9 +19,23 @@ function checkTumbling(name: string, size: number, offset: number): void {
   }
 }
 
-function tumblingWindow(time: number, size: number, offset: number): TimeWindow[] {
-  const start = TimeWindow.getWindowStartWithOffset(time, offset, size);
-  return [new TimeWindow(start, start + size)];
+/**
+ * The one window of `time`. Consecutive records mostly fall into the same window, so the last answer is kept and
+ * handed out again (the same objects: callers must not change them), which saves a window object, an array and the
+ * window's id string per record.
+ */
+class TumblingWindowCache {
+  private lastStart = Number.NaN;
+  private last: TimeWindow[] = [];
+
+  windowsOf(time: number, size: number, offset: number): TimeWindow[] {
+    const start = TimeWindow.getWindowStartWithOffset(time, offset, size);
+    if (start !== this.lastStart) {
+      this.lastStart = start;
+      this.last = [new TimeWindow(start, start + size)];
+    }
+    return this.last;
+  }
 }
 
 /**
@@ -33,6 +47,7 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
   readonly size: number;
   /** The offset of the window starts in milliseconds (`|offset| < size`). */
   readonly offset: number;
+  private readonly cache = new TumblingWindowCache();
 
   private constructor(size: number, offset: number) {
     super();
@@ -51,7 +66,7 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
 
   /** The one window containing `timestamp`; throws `WEIR_MISSING_TIMESTAMP` without one. */
   assignWindows(_element: unknown, timestamp: number | undefined, _context?: WindowAssignerContext): TimeWindow[] {
-    return tumblingWindow(requireTimestamp(timestamp, String(this)), this.size, this.offset);
+    return this.cache.windowsOf(requireTimestamp(timestamp, () => String(this)), this.size, this.offset);
   }
 
   /** `EventTimeTrigger`. */
@@ -79,6 +94,7 @@ export class TumblingProcessingTimeWindows extends WindowAssigner<unknown, TimeW
   readonly size: number;
   /** The offset of the window starts in milliseconds (`|offset| < size`). */
   readonly offset: number;
+  private readonly cache = new TumblingWindowCache();
 
   private constructor(size: number, offset: number) {
     super();
@@ -94,7 +110,7 @@ export class TumblingProcessingTimeWindows extends WindowAssigner<unknown, TimeW
 
   /** The one window containing the current processing time. */
   assignWindows(_element: unknown, _timestamp: number | undefined, context: WindowAssignerContext): TimeWindow[] {
-    return tumblingWindow(context.getCurrentProcessingTime(), this.size, this.offset);
+    return this.cache.windowsOf(context.getCurrentProcessingTime(), this.size, this.offset);
   }
 
   /** `ProcessingTimeTrigger`. */

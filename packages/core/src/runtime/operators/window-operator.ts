@@ -20,7 +20,10 @@ import { ListStateDescriptor } from '../../state/list-state-descriptor.js';
 import { ReducingStateDescriptor } from '../../state/reducing-state-descriptor.js';
 import type { Timer } from '../../state/timer-queue.js';
 import { ValueStateDescriptor } from '../../state/value-state-descriptor.js';
+import { EventTimeTrigger } from '../../windowing/event-time-trigger.js';
 import type { Evictor, TimestampedValue } from '../../windowing/evictor.js';
+import { ProcessingTimeTrigger } from '../../windowing/processing-time-trigger.js';
+import { PurgingTrigger } from '../../windowing/purging-trigger.js';
 import { MergingWindowSet, type MergingWindowSetPlain } from '../../windowing/merging-window-set.js';
 import type { OnMergeContext, Trigger, TriggerReducingState, TriggerStateDescriptor } from '../../windowing/trigger.js';
 import type { TriggerResult } from '../../windowing/trigger-result.js';
@@ -63,6 +66,8 @@ export class WindowOperator extends AbstractKeyedOperator {
   private mergingWindows: InternalValueState<MergingWindowSetPlain> | undefined;
   private readonly merging: boolean;
   private readonly eventTime: boolean;
+  /** True when the element path may run without a step function (see `processElementFast`). */
+  private synchronous = false;
   private emitter!: OrderedEmitter;
   private readonly triggerContext = new WindowTriggerContext(this);
   private readonly windowContext = new WindowProcessContext(this);
@@ -101,6 +106,8 @@ export class WindowOperator extends AbstractKeyedOperator {
         this.contents = backend.getInternalState(new AggregatingStateDescriptor(CONTENTS, c.aggregate));
       }
       if (this.merging) this.mergingWindows = backend.getInternalState(new ValueStateDescriptor<MergingWindowSetPlain>(MERGING_WINDOWS));
+      this.synchronous =
+        backend.supports.synchronousAccess && !this.merging && this.config.evictor === undefined && isSynchronousTrigger(this.config.trigger);
     };
     if (opened !== undefined) return opened.then(init);
     init();
@@ -144,12 +151,54 @@ export class WindowOperator extends AbstractKeyedOperator {
     } catch (e) {
       throw this.userError(e);
     }
-    return this.guardSteps(this.merging ? this.processMerging(value, timestamp, windows) : this.processElementSteps(value, timestamp, windows));
+    if (this.merging) return this.guardSteps(this.processMerging(value, timestamp, windows));
+    if (this.synchronous) return this.processElementFast(value, timestamp, windows);
+    return this.guardSteps(this.processElementSteps(value, timestamp, windows, 0, true));
   }
 
-  private *processElementSteps(value: unknown, timestamp: number | undefined, windows: Window[]): Steps {
+  /**
+   * The common case without a generator: synchronous state (memory backend), a built-in synchronous trigger, no
+   * evictor, no merging. Adding to the contents and asking the trigger happen here; a FIRE or PURGE on an element
+   * (a late firing) hands the rest of the element to the step function.
+   */
+  private processElementFast(value: unknown, timestamp: number | undefined, windows: Window[]): MaybePromise {
     let skipped = true;
-    for (const window of windows) {
+    try {
+      for (let i = 0; i < windows.length; i++) {
+        const window = windows[i];
+        if (isWindowLate(window, this.config.allowedLateness, this.watermark, this.config.assigner)) continue;
+        skipped = false;
+        this.contents.setCurrentNamespace(window.id);
+        (this.contents as InternalListState<unknown>).add(value);
+        this.triggerContext.window = window;
+        const result = this.config.trigger.onElement(value, timestamp, window, this.triggerContext) as TriggerResult;
+        if (result.isFire() || result.isPurge()) {
+          return this.guardSteps(this.afterTrigger(value, timestamp, windows, i, result));
+        }
+        this.registerCleanupTimer(window);
+      }
+    } catch (e) {
+      throw this.userError(e);
+    }
+    if (skipped) this.handleLateElement(value, timestamp);
+    return undefined;
+  }
+
+  private *afterTrigger(value: unknown, timestamp: number | undefined, windows: Window[], index: number, result: TriggerResult): Steps {
+    const window = windows[index];
+    if (result.isFire()) yield* this.emitWindowContents(window, window);
+    if (result.isPurge()) {
+      this.contents.setCurrentNamespace(window.id);
+      yield this.contents.clear();
+    }
+    this.registerCleanupTimer(window);
+    yield* this.processElementSteps(value, timestamp, windows, index + 1, false);
+  }
+
+  private *processElementSteps(value: unknown, timestamp: number | undefined, windows: Window[], from: number, skippedSoFar: boolean): Steps {
+    let skipped = skippedSoFar;
+    for (let i = from; i < windows.length; i++) {
+      const window = windows[i];
       if (isWindowLate(window, this.config.allowedLateness, this.watermark, this.config.assigner)) continue;
       skipped = false;
       this.contents.setCurrentNamespace(window.id);
@@ -346,6 +395,13 @@ export class WindowOperator extends AbstractKeyedOperator {
       throw this.userError(e);
     });
   }
+}
+
+/** The built-in triggers whose `onElement` never returns a promise (and whose wrappers keep that). */
+function isSynchronousTrigger(trigger: Trigger<unknown, Window>): boolean {
+  if (trigger instanceof EventTimeTrigger || trigger instanceof ProcessingTimeTrigger) return true;
+  if (trigger instanceof PurgingTrigger) return isSynchronousTrigger(trigger.nestedTrigger as Trigger<unknown, Window>);
+  return false;
 }
 
 /** The trigger context of the current key and window. */
