@@ -169,7 +169,7 @@ export class WindowOperator extends AbstractKeyedOperator {
         if (isWindowLate(window, this.config.allowedLateness, this.watermark, this.config.assigner)) continue;
         skipped = false;
         this.contents.setCurrentNamespace(window.id);
-        (this.contents as InternalListState<unknown>).add(value);
+        void (this.contents as InternalListState<unknown>).add(value);
         this.triggerContext.window = window;
         const result = this.config.trigger.onElement(value, timestamp, window, this.triggerContext) as TriggerResult;
         if (result.isFire() || result.isPurge()) {
