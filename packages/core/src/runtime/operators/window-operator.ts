@@ -68,6 +68,11 @@ export class WindowOperator extends AbstractKeyedOperator {
   private readonly eventTime: boolean;
   /** True when the element path may run without a step function (see `processElementFast`). */
   private synchronous = false;
+  /**
+   * True when the trigger's timer on CONTINUE is the cleanup timer itself (the default trigger of the assigner's time
+   * domain, no allowed lateness): registering the cleanup timer again would only find the same timer.
+   */
+  private triggerRegistersCleanupTime = false;
   private emitter!: OrderedEmitter;
   private readonly triggerContext = new WindowTriggerContext(this);
   private readonly windowContext = new WindowProcessContext(this);
@@ -108,6 +113,9 @@ export class WindowOperator extends AbstractKeyedOperator {
       if (this.merging) this.mergingWindows = backend.getInternalState(new ValueStateDescriptor<MergingWindowSetPlain>(MERGING_WINDOWS));
       this.synchronous =
         backend.supports.synchronousAccess && !this.merging && this.config.evictor === undefined && isSynchronousTrigger(this.config.trigger);
+      const base = baseTrigger(this.config.trigger);
+      this.triggerRegistersCleanupTime =
+        this.config.allowedLateness === 0 && (this.eventTime ? base instanceof EventTimeTrigger : base instanceof ProcessingTimeTrigger);
     };
     if (opened !== undefined) return opened.then(init);
     init();
@@ -175,7 +183,7 @@ export class WindowOperator extends AbstractKeyedOperator {
         if (result.isFire() || result.isPurge()) {
           return this.guardSteps(this.afterTrigger(value, timestamp, windows, i, result));
         }
-        this.registerCleanupTimer(window);
+        if (!this.triggerRegistersCleanupTime) this.registerCleanupTimer(window);
       }
     } catch (e) {
       throw this.userError(e);
@@ -399,9 +407,13 @@ export class WindowOperator extends AbstractKeyedOperator {
 
 /** The built-in triggers whose `onElement` never returns a promise (and whose wrappers keep that). */
 function isSynchronousTrigger(trigger: Trigger<unknown, Window>): boolean {
-  if (trigger instanceof EventTimeTrigger || trigger instanceof ProcessingTimeTrigger) return true;
-  if (trigger instanceof PurgingTrigger) return isSynchronousTrigger(trigger.nestedTrigger as Trigger<unknown, Window>);
-  return false;
+  const base = baseTrigger(trigger);
+  return base instanceof EventTimeTrigger || base instanceof ProcessingTimeTrigger;
+}
+
+/** The trigger inside any `PurgingTrigger`s. */
+function baseTrigger(trigger: Trigger<unknown, Window>): Trigger<unknown, Window> {
+  return trigger instanceof PurgingTrigger ? baseTrigger(trigger.nestedTrigger as Trigger<unknown, Window>) : trigger;
 }
 
 /** The trigger context of the current key and window. */
