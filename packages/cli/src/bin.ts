@@ -20,6 +20,12 @@ function exitAfterFlush(code: number): void {
   process.stderr.write('', flushed);
 }
 
+// Output piped into a reader that stops early (`weir run job.ts | head`) ends the run quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 // Stack traces of the job point into its own source (the bundle carries an inline source map).
 process.setSourceMapsEnabled(true);
 // A failure outside the awaited program (a rejected `env.execute()` that was not awaited) ends the run like any other.
