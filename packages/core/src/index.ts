@@ -211,6 +211,8 @@ export type { JobClient } from './runtime/job-client.js';
 export type { JobStatus } from './runtime/job-status.js';
 export { JobExecutionResult } from './runtime/job-execution-result.js';
 export { EmbeddedExecutor } from './runtime/executor.js';
+export { Counter } from './runtime/metrics.js';
+export type { MetricGroup } from './runtime/metrics.js';
 export type { PipelineExecutor, SubmittedJob } from './runtime/executor.js';
 export type { JobSubmission } from './runtime/job-master.js';
 export type { Frame, ControlElement } from './runtime/frame.js';

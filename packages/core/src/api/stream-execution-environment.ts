@@ -255,6 +255,7 @@ export class StreamExecutionEnvironment {
           getJobId: () => 'plan-only',
           getJobStatus: () => Promise.resolve('CREATED'),
           cancel: () => Promise.resolve(),
+          getMetrics: () => Promise.resolve(new Map()),
           triggerSavepoint: () => never,
           stopWithSavepoint: () => never,
           getJobExecutionResult: () => never,

@@ -40,6 +40,7 @@ export class EmbeddedExecutor implements PipelineExecutor {
       getJobId: () => submission.jobId,
       getJobStatus: () => Promise.resolve(master.getStatus()),
       cancel: () => master.cancel(),
+      getMetrics: () => Promise.resolve(master.getMetrics()),
       triggerSavepoint: () => unsupported('triggerSavepoint'),
       stopWithSavepoint: () => unsupported('stopWithSavepoint'),
       getJobExecutionResult: () => result,

@@ -14,6 +14,8 @@ export interface JobClient {
   triggerSavepoint(directory: string): Promise<string>;
   /** Takes a savepoint and stops the job (draining it first when `drain` is true). */
   stopWithSavepoint(directory: string, drain?: boolean): Promise<string>;
+  /** The operator metrics of the running job, by `<operator uid or name>.<metric>` (such as `numLateRecordsDropped`). */
+  getMetrics(): Promise<ReadonlyMap<string, number>>;
   /** Resolves when the job finishes; rejects with a WeirError (JOB_FAILED or JOB_CANCELLED) otherwise. */
   getJobExecutionResult(): Promise<JobExecutionResult>;
 }

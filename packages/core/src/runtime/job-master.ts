@@ -11,6 +11,7 @@ import type { JobGraph } from '../graph/job-graph.js';
 import type { StateBackend } from '../state/state-backend.js';
 import { createRestartBackoff, type RestartStrategyConfiguration } from '../restart/restart-strategies.js';
 import { JobExecutionResult } from './job-execution-result.js';
+import { JobMetrics } from './metrics.js';
 import type { JobStatus } from './job-status.js';
 import { SourceCoordinator } from './source-coordinator.js';
 import type { ExecutionMode } from './stream-operator.js';
@@ -56,6 +57,7 @@ export class JobMaster {
   private wakeRestartDelay: (() => void) | undefined;
   private readonly collected = new Map<string, unknown[]>();
   private readonly collectListeners = new Set<CollectListener>();
+  private readonly metrics = new JobMetrics();
   /** Resolves with the result, or rejects with JOB_FAILED / JOB_CANCELLED. */
   readonly result: Promise<JobExecutionResult>;
 
@@ -76,6 +78,11 @@ export class JobMaster {
   /** The records collect sinks sent in the current attempt, by sink id. */
   getCollected(sinkId: string): readonly unknown[] {
     return this.collected.get(sinkId) ?? [];
+  }
+
+  /** The operator metrics of the current attempt, by `<operator uid or name>.<metric>`. */
+  getMetrics(): ReadonlyMap<string, number> {
+    return this.metrics.snapshot();
   }
 
   /** Listens to collected records; returns a function that stops listening. */
@@ -101,12 +108,13 @@ export class JobMaster {
     for (let number = 0; ; number++) {
       if (this.cancelRequested) return this.cancelled();
       this.collected.clear();
+      this.metrics.reset();
       this.status = 'RUNNING';
       const failure = await this.runAttempt(number);
       if (this.cancelRequested) return this.cancelled();
       if (failure === undefined) {
         this.status = 'FINISHED';
-        return new JobExecutionResult(this.submission.jobId, Date.now() - started);
+        return new JobExecutionResult(this.submission.jobId, Date.now() - started, this.metrics.snapshot());
       }
       const delay = backoff.onFailure(Date.now());
       if (delay === undefined) {
@@ -194,6 +202,7 @@ export class JobMaster {
   private servicesFor(attempt: Attempt): TaskServices {
     return {
       transport: this.transport,
+      metricGroup: (scope) => this.metrics.group(scope),
       registerReader: (vertexId, subtask) => attempt.coordinators.get(vertexId)?.addReader(subtask),
       requestSplit: (vertexId, subtask) => attempt.coordinators.get(vertexId)?.handleSplitRequest(subtask),
       sendToClient: (sinkId, attemptNumber, values) => {

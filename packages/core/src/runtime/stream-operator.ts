@@ -7,6 +7,7 @@
 import type { RuntimeContext } from '../functions/user-functions.js';
 import type { Key } from '../keys/key-group.js';
 import type { StateBackend } from '../state/state-backend.js';
+import type { MetricGroup } from './metrics.js';
 import type { ProcessingTimeService } from './processing-time-service.js';
 
 /** `void` for synchronous work, a promise for asynchronous work. */
@@ -68,6 +69,8 @@ export interface OperatorContext {
   readonly stateBackend: StateBackend;
   /** The operator's stable id for state: its uid, or its id in the job graph. */
   readonly operatorId: string;
+  /** The operator instance's metrics (counters summed over subtasks by the JobManager). */
+  readonly metrics: MetricGroup;
 }
 
 /** A runtime operator. */

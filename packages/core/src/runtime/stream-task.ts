@@ -231,6 +231,7 @@ export class StreamTask {
       autoWatermarkIntervalMs: d.settings.autoWatermarkIntervalMs,
       stateBackend: d.stateBackend,
       operatorId: node.uid ?? `operator-${node.id}`,
+      metrics: this.services.metricGroup(node.uid ?? node.name),
       sendToClient: (sinkId, values) => this.services.sendToClient(sinkId, d.attempt, values),
       runtimeContext,
     };

@@ -6,6 +6,7 @@ import type { SourceSplit } from '../connector/source.js';
 import type { JobGraph, JobVertex } from '../graph/job-graph.js';
 import type { ExecutionMode } from './stream-operator.js';
 import type { StateBackend } from '../state/state-backend.js';
+import type { MetricGroup } from './metrics.js';
 import type { Transport } from './transport.js';
 
 /** Runtime settings of a job's tasks. */
@@ -42,6 +43,8 @@ export interface TaskServices {
   registerReader(vertexId: string, subtask: number): void;
   /** A source reader asks for a split. */
   requestSplit(vertexId: string, subtask: number): void;
+  /** The metric group of an operator instance (scope: its uid or name). */
+  metricGroup(scope: string): MetricGroup;
   /** A collect sink sends records to the client. */
   sendToClient(sinkId: string, attempt: number, values: unknown[]): void;
 }

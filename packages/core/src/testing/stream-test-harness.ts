@@ -23,6 +23,7 @@ import type { StreamNode } from '../graph/stream-graph.js';
 import { MAX_WATERMARK } from '../runtime/frame.js';
 import { OperatorOutput, type RecordConsumer } from '../runtime/operator-output.js';
 import { AbstractKeyedOperator } from '../runtime/operators/abstract-keyed-operator.js';
+import { JobMetrics } from '../runtime/metrics.js';
 import { ManualProcessingTimeService } from '../runtime/processing-time-service.js';
 import { isPromise, type MaybePromise, type OperatorContext, type Output, type StreamOperator } from '../runtime/stream-operator.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
@@ -84,6 +85,7 @@ export class StreamTestHarness<IN, OUT = unknown> {
   private heads: Step[] = [];
   private order: StreamOperator[] = [];
   private recordsIn = 0;
+  private readonly jobMetrics = new JobMetrics();
   private closed = false;
 
   private constructor(options: StreamTestHarnessOptions) {
@@ -185,6 +187,7 @@ export class StreamTestHarness<IN, OUT = unknown> {
       autoWatermarkIntervalMs: options.autoWatermarkIntervalMs ?? 0,
       stateBackend: backend,
       operatorId: node.uid ?? `operator-${node.id}`,
+      metrics: this.jobMetrics.group(node.uid ?? node.name),
       sendToClient: () => undefined,
       runtimeContext,
     };
@@ -263,6 +266,11 @@ export class StreamTestHarness<IN, OUT = unknown> {
       if (o.context.name === operatorName && typeof o.numLateRecordsDropped === 'number') return o.numLateRecordsDropped;
     }
     throw new TypeError(`No window operator named "${operatorName}" in the harness`);
+  }
+
+  /** The operators' metrics by `<operator uid or name>.<metric>`. */
+  getMetrics(): ReadonlyMap<string, number> {
+    return this.jobMetrics.snapshot();
   }
 
   /** Closes every operator; safe to call twice. */

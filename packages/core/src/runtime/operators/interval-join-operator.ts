@@ -11,6 +11,7 @@ import type { InternalMapState } from '../../state/internal-state.js';
 import { MapStateDescriptor } from '../../state/map-state-descriptor.js';
 import type { Timer } from '../../state/timer-queue.js';
 import { runSteps, type Steps } from '../coroutine.js';
+import type { Counter } from '../metrics.js';
 import { OrderedEmitter } from '../ordered-emitter.js';
 import type { MaybePromise, OperatorContext, Output } from '../stream-operator.js';
 import { AbstractKeyedOperator } from './abstract-keyed-operator.js';
@@ -37,8 +38,12 @@ export class IntervalJoinOperator extends AbstractKeyedOperator implements Inter
   private emitter!: OrderedEmitter;
   private leftTs = 0;
   private rightTs = 0;
-  /** Records dropped because they were behind the watermark. */
-  numLateRecordsDropped = 0;
+  private lateRecordsDropped: Counter | undefined;
+
+  /** Records dropped because they were behind the watermark (the metric `numLateRecordsDropped`). */
+  get numLateRecordsDropped(): number {
+    return this.lateRecordsDropped?.getCount() ?? 0;
+  }
 
   /** Creates the operator for the bounds (inclusive) and the function. */
   constructor(
@@ -93,7 +98,7 @@ export class IntervalJoinOperator extends AbstractKeyedOperator implements Inter
       throw this.userError(e);
     }
     if (timestamp < this.watermark) {
-      this.numLateRecordsDropped++;
+      (this.lateRecordsDropped ??= this.context.metrics.counter('numLateRecordsDropped')).inc();
       return undefined;
     }
     return this.run(this.steps(value, timestamp, inputIndex === 0));

@@ -32,6 +32,7 @@ import { windowFromId } from '../../windowing/window-from-id.js';
 import { cleanupTime, isCleanupTime, isElementLate, isWindowLate } from '../../windowing/window-lateness.js';
 import type { Window } from '../../windowing/window.js';
 import { runSteps, type Steps } from '../coroutine.js';
+import type { Counter } from '../metrics.js';
 import { MAX_WATERMARK } from '../frame.js';
 import { OrderedEmitter } from '../ordered-emitter.js';
 import type { MaybePromise, OperatorContext, Output } from '../stream-operator.js';
@@ -77,8 +78,12 @@ export class WindowOperator extends AbstractKeyedOperator {
   private readonly triggerContext = new WindowTriggerContext(this);
   private readonly windowContext = new WindowProcessContext(this);
   private readonly assignerContext = { getCurrentProcessingTime: () => this.context.processingTimeService.getCurrentProcessingTime() };
-  /** Records dropped because every window they belong to was late (Flink's `numLateRecordsDropped`). */
-  numLateRecordsDropped = 0;
+  private lateRecordsDropped: Counter | undefined;
+
+  /** Records dropped because every window they belong to was late (the metric `numLateRecordsDropped`). */
+  get numLateRecordsDropped(): number {
+    return this.lateRecordsDropped?.getCount() ?? 0;
+  }
 
   /** Creates the operator. */
   constructor(private readonly config: WindowOperatorConfig) {
@@ -281,7 +286,7 @@ export class WindowOperator extends AbstractKeyedOperator {
       this.emitter.timestamp = timestamp;
       this.emitter.collectSide(tag.id, value);
     } else {
-      this.numLateRecordsDropped++;
+      (this.lateRecordsDropped ??= this.context.metrics.counter('numLateRecordsDropped')).inc();
     }
   }
 
