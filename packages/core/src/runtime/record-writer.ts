@@ -35,6 +35,8 @@ export interface RecordWriterSettings {
  */
 export class RecordWriter implements RecordConsumer {
   private readonly values: unknown[][];
+  /** Records in each channel's buffer (the buffers are preallocated to the frame size). */
+  private readonly counts: number[];
   private readonly timestamps: ((number | undefined)[] | undefined)[];
   private nextChannel: number;
   private readonly select: (value: unknown) => number;
@@ -45,7 +47,8 @@ export class RecordWriter implements RecordConsumer {
     private readonly channels: readonly ChannelWriter[],
     private readonly settings: RecordWriterSettings,
   ) {
-    this.values = channels.map(() => []);
+    this.values = channels.map(() => this.newBuffer());
+    this.counts = channels.map(() => 0);
     this.timestamps = channels.map(() => undefined);
     this.nextChannel = settings.senderIndex % Math.max(1, channels.length);
     this.select = this.createSelector();
@@ -78,7 +81,7 @@ export class RecordWriter implements RecordConsumer {
   /** Sends every non-empty buffer. */
   flush(): void {
     for (let c = 0; c < this.channels.length; c++) {
-      if (this.values[c].length > 0) this.flushChannel(c, undefined);
+      if (this.counts[c] > 0) this.flushChannel(c, undefined);
     }
   }
 
@@ -90,26 +93,36 @@ export class RecordWriter implements RecordConsumer {
 
   /** True when records wait in a buffer. */
   hasBufferedRecords(): boolean {
-    for (const v of this.values) if (v.length > 0) return true;
+    for (const c of this.counts) if (c > 0) return true;
     return false;
+  }
+
+  /** A buffer for one frame, preallocated so that it never grows (and never copies) while it fills. */
+  private newBuffer(): unknown[] {
+    return new Array<unknown>(this.settings.flushAlways ? 1 : this.settings.frameSize);
   }
 
   private append(channel: number, value: unknown, timestamp: number | undefined): void {
     const values = this.values[channel];
-    values.push(value);
+    const count = this.counts[channel];
+    values[count] = value;
+    this.counts[channel] = count + 1;
     let ts = this.timestamps[channel];
     if (timestamp !== undefined && ts === undefined) {
-      ts = new Array<number | undefined>(values.length - 1).fill(undefined);
+      ts = new Array<number | undefined>(count).fill(undefined);
       this.timestamps[channel] = ts;
     }
     if (ts !== undefined) ts.push(timestamp);
-    if (this.settings.flushAlways || values.length >= this.settings.frameSize) this.flushChannel(channel, undefined);
+    if (this.settings.flushAlways || count + 1 >= this.settings.frameSize) this.flushChannel(channel, undefined);
   }
 
   private flushChannel(channel: number, control: ControlElement | undefined): void {
     const values = this.values[channel];
+    const count = this.counts[channel];
+    if (count < values.length) values.length = count;
     const timestamps = this.timestamps[channel];
-    this.values[channel] = [];
+    this.values[channel] = this.newBuffer();
+    this.counts[channel] = 0;
     this.timestamps[channel] = undefined;
     this.channels[channel].write(values, timestamps, control);
   }
