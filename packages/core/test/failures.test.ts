@@ -200,3 +200,15 @@ describe('JobClient', () => {
     await client.cancel();
   });
 });
+
+describe('bad keys', () => {
+  it('a key selector returning an object fails the job with a message about keys (one receiver, no hashing upstream)', async () => {
+    const run = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 1 })
+      .fromElements(1, 2)
+      .keyBy((x) => ({ x }) as never)
+      .reduce((a, b) => a + b)
+      .name('summer')
+      .executeAndCollect();
+    await expect(run).rejects.toThrow(/Operator "summer".*A key must be a string, number, bigint, boolean or an array of those; got Object/);
+  });
+});

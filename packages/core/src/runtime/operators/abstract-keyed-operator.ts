@@ -5,7 +5,7 @@
  * the watermark is forwarded; processing-time timers fire as mail of the task. In BATCH mode the processing-time
  * timers still pending fire at the end of input.
  */
-import { checkKey, keyGroupRangeForSubtask, type Key } from '../../keys/key-group.js';
+import { keyGroupRangeForSubtask, type Key } from '../../keys/key-group.js';
 import type { RuntimeContext, TimerService } from '../../functions/user-functions.js';
 import type { KeyedStateBackend } from '../../state/keyed-state-backend.js';
 import { TimerQueue, type Timer } from '../../state/timer-queue.js';
@@ -94,7 +94,8 @@ export abstract class AbstractKeyedOperator extends AbstractStreamOperator {
 
   /** Extracts the key of a record of input `inputIndex` and makes it the current key. */
   protected setKeyOf(value: unknown, inputIndex: number): Key {
-    const key = checkKey(this.keySelectors[inputIndex](value), this.context.name);
+    // The backend rejects a value that is not a key (TypeError); the caller wraps it with the operator's name.
+    const key = this.keySelectors[inputIndex](value);
     this.keyedBackend.setCurrentKey(key);
     return key;
   }
