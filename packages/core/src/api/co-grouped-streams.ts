@@ -22,13 +22,13 @@ export type CoGroupFunction<A, B, R> = (first: readonly A[], second: readonly B[
 /** The function of a window join: one result per pair. */
 export type JoinFunction<A, B, R> = (first: A, second: B) => R;
 
-/** `a.coGroup(b)`: pick the first input's key. */
 /** Whether the builder makes a window join or a window coGroup. */
 export type CoGroupMode = 'join' | 'coGroup';
 
 /** The function `apply` takes in a mode. */
 export type CoGroupModeFunction<A, B, R, M extends CoGroupMode> = M extends 'join' ? JoinFunction<A, B, R> : CoGroupFunction<A, B, R>;
 
+/** `a.coGroup(b)` or `a.join(b)`: pick the first input's key. */
 export class CoGroupedStreams<A, B, M extends CoGroupMode = 'coGroup'> {
   /** @internal Created by `DataStream.coGroup`. */
   constructor(
