@@ -39,18 +39,19 @@ export class SourceOutput implements ReaderOutput<unknown>, WatermarkOutput {
   collect(record: unknown, timestamp?: number): void {
     let ts = timestamp;
     if (this.assigner !== undefined) ts = this.assigner(record, timestamp);
-    if (this.generator !== undefined && ts !== undefined) this.generator.onEvent(record, ts, this);
     if (this.pending === undefined) {
       // The common, synchronous case: no closure per record.
       this.count++;
       const r = this.output.collect(record, ts);
       if (isPromise(r)) this.pending = r;
-      return;
+    } else {
+      this.run(() => {
+        this.count++;
+        return this.output.collect(record, ts);
+      });
     }
-    this.run(() => {
-      this.count++;
-      return this.output.collect(record, ts);
-    });
+    // The record goes out before any watermark its event produces (as Flink's SourceOutputWithWatermarks).
+    if (this.generator !== undefined && ts !== undefined) this.generator.onEvent(record, ts, this);
   }
 
   /** Calls the generator's periodic emit (on the auto-watermark interval). */

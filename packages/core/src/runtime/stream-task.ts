@@ -13,6 +13,7 @@ import type { RuntimeContext } from '../functions/user-functions.js';
 import { vertexName, type JobEdge, type JobVertex } from '../graph/job-graph.js';
 import { connectedReceivers, connectedSenders } from '../graph/partitioner.js';
 import type { StreamNode } from '../graph/stream-graph.js';
+import { Watermark } from '../eventtime/watermark.js';
 import { ChannelWriter } from './channel-writer.js';
 import { shouldYield, yieldToEventLoop } from './event-loop-yield.js';
 import { MAX_WATERMARK, type Frame } from './frame.js';
@@ -67,6 +68,7 @@ export class StreamTask {
   private cancelled = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private recordsIn = 0;
+  private finishing = false;
   private inRecord = false;
   private readonly processingTime: MailboxProcessingTimeService;
 
@@ -288,6 +290,7 @@ export class StreamTask {
           for (const w of this.writers) w.flush();
           break;
         case 'timer': {
+          if (this.finishing) break;
           const r = mail.callback(mail.time);
           if (r) await r;
           break;
@@ -438,10 +441,16 @@ export class StreamTask {
 
   /** Ends the chain in order, sends end-of-input downstream and waits until every frame has left. */
   private async finishOutput(): Promise<void> {
+    // No processing-time timer fires once the operators finish (Flink quiesces the timer service): what it emitted
+    // would go out behind the end of input. BATCH operators fire their pending timers in finish() themselves.
+    this.finishing = true;
+    this.processingTime.shutdown();
     if (this.reader !== undefined) {
       const headOutput = this.sourceOutput!;
       // A source that reaches its end emits the maximum watermark: every event-time window and timer fires.
-      const r = headOutput.output.emitWatermark(MAX_WATERMARK);
+      // Through the watermark output, so an idle source becomes active first and the watermark is not ignored.
+      headOutput.emitWatermark(new Watermark(MAX_WATERMARK));
+      const r = headOutput.drain();
       if (r) await r;
     }
     const first = this.vertex.head.kind === 'source' ? 0 : 1;

@@ -54,7 +54,9 @@ export class KeyedAggregationOperator extends AbstractKeyedOperator {
   /** The operator of a user reduce function. */
   static forReduce(fn: ReduceFunction<any>): KeyedAggregationOperator {
     const reduce = resolveFunction<(a: unknown, b: unknown) => unknown>(fn, 'reduce', 'reduce()');
-    return new KeyedAggregationOperator(fn, { initial: (record) => record, add: reduce, output: (state) => state });
+    // The state is the operator's own copy, and what goes out is a copy of it: a reducer that changes its first
+    // argument in place changes neither an earlier result nor the user's record.
+    return new KeyedAggregationOperator(fn, { initial: shallowCopy, add: reduce, output: shallowCopy });
   }
 
   /** The operator of a field aggregation. */
@@ -151,7 +153,7 @@ function thenRun(previous: MaybePromise, next: () => unknown): MaybePromise {
  * A shallow copy of an array or plain object (other values as they are). The operator never holds on to the user's
  * record: that would also make V8 pretenure every later record of the same allocation site, 2-3x slower.
  */
-function shallowCopy(record: unknown): unknown {
+export function shallowCopy(record: unknown): unknown {
   if (Array.isArray(record)) return record.slice();
   if (record !== null && typeof record === 'object' && Object.getPrototypeOf(record) === Object.prototype) return { ...record };
   return record;
@@ -215,9 +217,9 @@ function fieldAggregator(kind: AggregationKind, field: FieldExpression): Aggrega
     case 'maxBy': {
       const sign = kind === 'minBy' ? -1 : 1;
       return {
-        initial: (record) => record,
-        add: (state, value) => (compare(readField(value, field), readField(state, field)) * sign > 0 ? value : state),
-        output: (state) => state,
+        initial: shallowCopy,
+        add: (state, value) => (compare(readField(value, field), readField(state, field)) * sign > 0 ? shallowCopy(value) : state),
+        output: shallowCopy,
       };
     }
   }

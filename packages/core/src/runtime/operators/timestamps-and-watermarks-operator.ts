@@ -5,7 +5,7 @@
  * `TimestampsAndWatermarksOperator`).
  */
 import type { WatermarkStrategy } from '../../eventtime/watermark-strategy.js';
-import type { TimestampAssigner, Watermark, WatermarkGenerator, WatermarkOutput } from '../../eventtime/watermark.js';
+import { Watermark, type TimestampAssigner, type WatermarkGenerator, type WatermarkOutput } from '../../eventtime/watermark.js';
 import { MAX_WATERMARK, MIN_WATERMARK } from '../frame.js';
 import { OrderedEmitter } from '../ordered-emitter.js';
 import type { MaybePromise } from '../stream-operator.js';
@@ -75,8 +75,9 @@ export class TimestampsAndWatermarksOperator extends AbstractStreamOperator impl
 
   override processWatermark(watermark: number): MaybePromise {
     if (watermark === MAX_WATERMARK && this.watermark !== MAX_WATERMARK) {
-      this.watermark = MAX_WATERMARK;
-      return this.downstream.emitWatermark(MAX_WATERMARK);
+      // Through emitWatermark, which marks an idle stream active first (downstream ignores an idle channel's watermarks).
+      this.emitWatermark(new Watermark(MAX_WATERMARK));
+      return this.emitter.drain();
     }
     return undefined;
   }

@@ -38,6 +38,7 @@ import { OrderedEmitter } from '../ordered-emitter.js';
 import type { MaybePromise, OperatorContext, Output } from '../stream-operator.js';
 import { AbstractKeyedOperator } from './abstract-keyed-operator.js';
 import type { InternalWindowFunction } from './internal-window-function.js';
+import { shallowCopy } from './keyed-aggregation-operator.js';
 
 /** How the window contents are kept. */
 export type WindowContents =
@@ -193,8 +194,7 @@ export class WindowOperator extends AbstractKeyedOperator {
     } catch (e) {
       throw this.userError(e);
     }
-    if (skipped) this.handleLateElement(value, timestamp);
-    return undefined;
+    return skipped ? this.handleLateElement(value, timestamp) : undefined;
   }
 
   private *afterTrigger(value: unknown, timestamp: number | undefined, windows: Window[], index: number, result: TriggerResult): Steps {
@@ -225,7 +225,7 @@ export class WindowOperator extends AbstractKeyedOperator {
       }
       this.registerCleanupTimer(window);
     }
-    if (skipped) this.handleLateElement(value, timestamp);
+    if (skipped) yield this.handleLateElement(value, timestamp);
   }
 
   private *processMerging(value: unknown, timestamp: number | undefined, windows: Window[]): Steps {
@@ -253,7 +253,7 @@ export class WindowOperator extends AbstractKeyedOperator {
       this.registerCleanupTimer(actual);
     }
     yield this.persistMergingWindows(set);
-    if (skipped) this.handleLateElement(value, timestamp);
+    if (skipped) yield this.handleLateElement(value, timestamp);
   }
 
   private *mergeSteps(mergeResult: Window, mergedWindows: Window[], stateWindowResult: Window, mergedStateWindows: Window[]): Steps {
@@ -279,15 +279,17 @@ export class WindowOperator extends AbstractKeyedOperator {
     return (this.contents as InternalListState<unknown>).add(value);
   }
 
-  private handleLateElement(value: unknown, timestamp: number | undefined): void {
-    if (timestamp === undefined || !isElementLate(timestamp, this.config.allowedLateness, this.watermark, this.config.assigner)) return;
+  private handleLateElement(value: unknown, timestamp: number | undefined): MaybePromise {
+    if (timestamp === undefined || !isElementLate(timestamp, this.config.allowedLateness, this.watermark, this.config.assigner)) return undefined;
     const tag = this.config.lateDataTag;
     if (tag !== undefined) {
       this.emitter.timestamp = timestamp;
       this.emitter.collectSide(tag.id, value);
+      return this.emitter.drain();
     } else {
       (this.lateRecordsDropped ??= this.context.metrics.counter('numLateRecordsDropped')).inc();
     }
+    return undefined;
   }
 
   protected onEventTime(timer: Timer): MaybePromise {
@@ -345,11 +347,12 @@ export class WindowOperator extends AbstractKeyedOperator {
       yield evictor.evictBefore(elements, elements.length, window, this.windowContext);
       input = elements.map((e) => e.value);
     } else if (this.config.contents.kind === 'list') {
-      input = stored as readonly unknown[];
+      // A copy: the stored list keeps growing, and what the function emits must not change afterwards.
+      input = [...(stored as readonly unknown[])];
       if (input.length === 0) return;
     } else {
       if (stored === undefined) return;
-      input = [stored];
+      input = [this.config.contents.kind === 'reduce' ? shallowCopy(stored) : stored];
     }
     const emitter = this.emitter;
     emitter.timestamp = window.maxTimestamp();
