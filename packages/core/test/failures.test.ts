@@ -212,3 +212,22 @@ describe('bad keys', () => {
     await expect(run).rejects.toThrow(/Operator "summer".*A key must be a string, number, bigint, boolean or an array of those; got Object/);
   });
 });
+
+describe('cancelling a task stuck in user code', () => {
+  it('cancel() ends a job whose async function never settles', async () => {
+    const e = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+    let started = 0;
+    e.fromSequence(1, 10)
+      .process<number>({
+        async processElement() {
+          started++;
+          await new Promise(() => undefined);
+        },
+      })
+      .addSink(() => undefined);
+    const client = await e.executeAsync('stuck');
+    while (started === 0) await new Promise((r) => setTimeout(r, 5));
+    await client.cancel();
+    expect(await client.getJobStatus()).toBe('CANCELED');
+  });
+});

@@ -71,6 +71,11 @@ export class StreamTask {
   private finishing = false;
   private inRecord = false;
   private readonly processingTime: MailboxProcessingTimeService;
+  private cancelRequested!: () => void;
+  /** Rejects with TaskCancelled when the task is cancelled. */
+  private readonly cancelled$ = new Promise<never>((_, reject) => {
+    this.cancelRequested = () => reject(new TaskCancelled());
+  });
 
   /** Creates the task; nothing runs until {@link run}. */
   constructor(
@@ -81,11 +86,23 @@ export class StreamTask {
     this.subtaskIndex = deployment.subtaskIndex;
     this.taskName = `${vertexName(this.vertex)} (${this.subtaskIndex + 1}/${this.vertex.parallelism})`;
     this.processingTime = new MailboxProcessingTimeService(this.mailbox);
+    this.cancelled$.catch(() => undefined);
   }
 
   /** Asks the task to stop; `run` then resolves with CANCELED. */
   cancel(): void {
     this.mailbox.put({ kind: 'cancel' });
+    this.cancelRequested();
+  }
+
+  /**
+   * Awaits user work, unless the task is cancelled meanwhile: a user promise that never settles must not keep a
+   * cancelled task (and the JobManager waiting for it) alive. The abandoned promise may still settle later; its
+   * outcome is ignored.
+   */
+  private unlessCancelled(work: Promise<void>): Promise<void> {
+    work.catch(() => undefined);
+    return Promise.race([work, this.cancelled$]);
   }
 
   /** Runs the task to its end. Never rejects: failures resolve as FAILED with the error. */
@@ -247,7 +264,7 @@ export class StreamTask {
   private async open(): Promise<void> {
     for (let i = this.operatorOrder.length - 1; i >= 0; i--) {
       const r = this.operatorOrder[i].open();
-      if (r) await r;
+      if (r) await this.unlessCancelled(r);
     }
     if (this.reader !== undefined) {
       try {
@@ -292,7 +309,7 @@ export class StreamTask {
         case 'timer': {
           if (this.finishing) break;
           const r = mail.callback(mail.time);
-          if (r) await r;
+          if (r) await this.unlessCancelled(r);
           break;
         }
         case 'add-splits':
@@ -323,7 +340,7 @@ export class StreamTask {
       // An input may have no channel into this subtask (a global or rescale edge): it is ended from the start.
       for (const input of this.gate.inputsWithoutChannels(this.vertex.head.inputCount)) {
         const r = this.operatorOrder[0].endInput(input);
-        if (r) await r;
+        if (r) await this.unlessCancelled(r);
       }
       if (this.gate.channelCount === 0) this.inputsEnded = true;
     }
@@ -337,12 +354,12 @@ export class StreamTask {
           if (this.readerAvailable) {
             progressed = true;
             const r = this.pollSource();
-            if (r) await r;
+            if (r) await this.unlessCancelled(r);
           }
         } else if (this.gate!.hasFrame()) {
           progressed = true;
           const r = this.processNextFrame();
-          if (r) await r;
+          if (r) await this.unlessCancelled(r);
         }
       }
       if (!progressed) await this.mailbox.waitForSignal();
@@ -451,12 +468,12 @@ export class StreamTask {
       // Through the watermark output, so an idle source becomes active first and the watermark is not ignored.
       headOutput.emitWatermark(new Watermark(MAX_WATERMARK));
       const r = headOutput.drain();
-      if (r) await r;
+      if (r) await this.unlessCancelled(r);
     }
     const first = this.vertex.head.kind === 'source' ? 0 : 1;
     if (first === 1) {
       const r = this.operatorOrder[0].finish();
-      if (r) await r;
+      if (r) await this.unlessCancelled(r);
     }
     for (let i = first; i < this.operatorOrder.length; i++) {
       const op = this.operatorOrder[i];
