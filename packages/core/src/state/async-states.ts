@@ -5,6 +5,7 @@
  */
 import type {
   InternalAggregatingState,
+  InternalKvState,
   InternalListState,
   InternalMapState,
   InternalReducingState,
@@ -13,272 +14,125 @@ import type {
 import { isThenable, toPromise, type MaybeAsync } from './maybe-async.js';
 import type { AggregatingState, ListState, MapState, MapStateKey, ReducingState, ValueState } from './state.js';
 
-function rejected(error: unknown): Promise<never> {
-  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows exactly what the state threw
-  return Promise.reject(error);
-}
-
 function copyList<T>(list: MaybeAsync<readonly T[]>): MaybeAsync<T[]> {
   return isThenable(list) ? list.then((l) => l.slice()) : list.slice();
 }
 
-/** The public `ValueState` of an internal value state in a fixed namespace. */
-export class AsyncValueState<T> implements ValueState<T> {
+/** Binds an internal state to a namespace; every public call goes through {@link call}. */
+abstract class AsyncStateView<S extends InternalKvState> {
   /** Wraps `internal`; every call uses `namespace`. */
   constructor(
-    private readonly internal: InternalValueState<T>,
+    private readonly internal: S,
     private readonly namespace: string,
   ) {}
 
-  value(): Promise<T | undefined> {
+  /** Runs `operation` on the internal state in this view's namespace; a throw becomes a rejected promise. */
+  protected call<R>(operation: (state: S) => MaybeAsync<R>): Promise<R> {
     try {
       this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.value());
+      return toPromise(operation(this.internal));
     } catch (error) {
-      return rejected(error);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows exactly what the state threw
+      return Promise.reject(error);
     }
+  }
+
+  /** Removes the value of the current key in this namespace. */
+  clear(): Promise<void> {
+    return this.call((s) => s.clear());
+  }
+}
+
+/** The public `ValueState` of an internal value state in a fixed namespace. */
+export class AsyncValueState<T> extends AsyncStateView<InternalValueState<T>> implements ValueState<T> {
+  value(): Promise<T | undefined> {
+    return this.call((s) => s.value());
   }
 
   update(value: T | undefined): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.update(value));
-    } catch (error) {
-      return rejected(error);
-    }
-  }
-
-  clear(): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.clear());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.update(value));
   }
 }
 
 /** The public `ListState` of an internal list state in a fixed namespace. */
-export class AsyncListState<T> implements ListState<T> {
-  /** Wraps `internal`; every call uses `namespace`. */
-  constructor(
-    private readonly internal: InternalListState<T>,
-    private readonly namespace: string,
-  ) {}
-
+export class AsyncListState<T> extends AsyncStateView<InternalListState<T>> implements ListState<T> {
   get(): Promise<T[]> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(copyList(this.internal.get()));
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => copyList(s.get()));
   }
 
   add(value: T): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.add(value));
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.add(value));
   }
 
   addAll(values: Iterable<T>): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.addAll(values));
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.addAll(values));
   }
 
   update(values: Iterable<T>): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.update(values));
-    } catch (error) {
-      return rejected(error);
-    }
-  }
-
-  clear(): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.clear());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.update(values));
   }
 }
 
 /** The public `MapState` of an internal map state in a fixed namespace. */
-export class AsyncMapState<K extends MapStateKey, V> implements MapState<K, V> {
-  /** Wraps `internal`; every call uses `namespace`. */
-  constructor(
-    private readonly internal: InternalMapState<K, V>,
-    private readonly namespace: string,
-  ) {}
-
+export class AsyncMapState<K extends MapStateKey, V> extends AsyncStateView<InternalMapState<K, V>> implements MapState<K, V> {
   get(key: K): Promise<V | undefined> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.get(key));
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.get(key));
   }
 
   put(key: K, value: V): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.put(key, value));
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.put(key, value));
   }
 
   putAll(entries: Iterable<readonly [K, V]>): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.putAll(entries));
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.putAll(entries));
   }
 
   remove(key: K): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.remove(key));
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.remove(key));
   }
 
   contains(key: K): Promise<boolean> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.contains(key));
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.contains(key));
   }
 
   entries(): Promise<[K, V][]> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.entries());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.entries());
   }
 
   keys(): Promise<K[]> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.keys());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.keys());
   }
 
   values(): Promise<V[]> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.values());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.values());
   }
 
   isEmpty(): Promise<boolean> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.isEmpty());
-    } catch (error) {
-      return rejected(error);
-    }
-  }
-
-  clear(): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.clear());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.isEmpty());
   }
 }
 
 /** The public `ReducingState` of an internal reducing state in a fixed namespace. */
-export class AsyncReducingState<T> implements ReducingState<T> {
-  /** Wraps `internal`; every call uses `namespace`. */
-  constructor(
-    private readonly internal: InternalReducingState<T>,
-    private readonly namespace: string,
-  ) {}
-
+export class AsyncReducingState<T> extends AsyncStateView<InternalReducingState<T>> implements ReducingState<T> {
   get(): Promise<T | undefined> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.get());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.get());
   }
 
   add(value: T): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.add(value));
-    } catch (error) {
-      return rejected(error);
-    }
-  }
-
-  clear(): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.clear());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.add(value));
   }
 }
 
 /** The public `AggregatingState` of an internal aggregating state in a fixed namespace. */
-export class AsyncAggregatingState<IN, ACC, OUT> implements AggregatingState<IN, OUT> {
-  /** Wraps `internal`; every call uses `namespace`. */
-  constructor(
-    private readonly internal: InternalAggregatingState<IN, ACC, OUT>,
-    private readonly namespace: string,
-  ) {}
-
+export class AsyncAggregatingState<IN, ACC, OUT>
+  extends AsyncStateView<InternalAggregatingState<IN, ACC, OUT>>
+  implements AggregatingState<IN, OUT>
+{
   get(): Promise<OUT | undefined> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.get());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.get());
   }
 
   add(value: IN): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.add(value));
-    } catch (error) {
-      return rejected(error);
-    }
-  }
-
-  clear(): Promise<void> {
-    try {
-      this.internal.setCurrentNamespace(this.namespace);
-      return toPromise(this.internal.clear());
-    } catch (error) {
-      return rejected(error);
-    }
+    return this.call((s) => s.add(value));
   }
 }
