@@ -3,14 +3,11 @@
  * values and only becomes asynchronous at the first promise. Operators write their logic once (as in Flink's
  * WindowOperator) and stay allocation-light and promise-free when the state backend and triggers are synchronous.
  */
+import { isThenable } from '../state/maybe-async.js';
 import type { MaybePromise } from './stream-operator.js';
 
 /** A step function: `const result = yield maybeAsyncCall()`. */
 export type Steps = Generator<unknown, void, any>;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
 
 /** Runs `steps` to the end; returns a promise only if some step yielded one. */
 export function runSteps(steps: Steps): MaybePromise {

@@ -3,7 +3,7 @@
  * actors), main output and side outputs separately. One consumer is the fast path; several are called in order,
  * queued behind one another when a consumer is asynchronous.
  */
-import { isPromise, type MaybePromise, type Output } from './stream-operator.js';
+import { isPromise, type MaybePromise, type Output, type StreamOperator } from './stream-operator.js';
 
 /** Something that takes an operator's records: the next chained operator, or a record writer. */
 export interface RecordConsumer {
@@ -16,6 +16,27 @@ export interface RecordConsumer {
 }
 
 const NO_CONSUMERS: readonly RecordConsumer[] = [];
+
+/** A chained operator as a consumer: records go to its input `inputIndex` by a direct call. */
+export class ChainedConsumer implements RecordConsumer {
+  /** Feeds `operator`'s input `inputIndex`. */
+  constructor(
+    private readonly operator: StreamOperator,
+    private readonly inputIndex = 0,
+  ) {}
+
+  push(value: unknown, timestamp: number | undefined): MaybePromise {
+    return this.operator.processElement(value, timestamp, this.inputIndex);
+  }
+
+  pushWatermark(watermark: number): MaybePromise {
+    return this.operator.processWatermark(watermark);
+  }
+
+  pushWatermarkStatus(idle: boolean): MaybePromise {
+    return this.operator.processWatermarkStatus(idle);
+  }
+}
 
 /** The output of one operator in a chain. */
 export class OperatorOutput implements Output {

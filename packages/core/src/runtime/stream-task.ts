@@ -21,7 +21,7 @@ import { InputGate, type GateEvent, type InputChannelInfo } from './input-gate.j
 import { Mailbox } from './mailbox.js';
 import { MailboxProcessingTimeService } from './mailbox-processing-time-service.js';
 import { SourceOutput } from './source-output.js';
-import { OperatorOutput, type RecordConsumer } from './operator-output.js';
+import { ChainedConsumer, OperatorOutput, type RecordConsumer } from './operator-output.js';
 import { RecordWriter } from './record-writer.js';
 import { isPromise, type MaybePromise, type OperatorContext, type StreamOperator } from './stream-operator.js';
 import type { TaskDeployment, TaskMail, TaskOutcome, TaskServices } from './task-deployment.js';
@@ -30,19 +30,6 @@ class TaskCancelled extends Error {}
 
 function notKeyed(operatorName: string): never {
   throw new TypeError(`Keyed state is only available on a keyed stream (after keyBy); "${operatorName}" is not keyed`);
-}
-
-class ChainedConsumer implements RecordConsumer {
-  constructor(private readonly operator: StreamOperator) {}
-  push(value: unknown, timestamp: number | undefined): MaybePromise {
-    return this.operator.processElement(value, timestamp, 0);
-  }
-  pushWatermark(watermark: number): MaybePromise {
-    return this.operator.processWatermark(watermark);
-  }
-  pushWatermarkStatus(idle: boolean): MaybePromise {
-    return this.operator.processWatermarkStatus(idle);
-  }
 }
 
 /** One subtask: an actor with a mailbox. */

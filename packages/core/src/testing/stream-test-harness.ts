@@ -21,11 +21,11 @@ import type { Source } from '../connector/source.js';
 import type { RuntimeContext } from '../functions/user-functions.js';
 import type { StreamNode } from '../graph/stream-graph.js';
 import { MAX_WATERMARK } from '../runtime/frame.js';
-import { OperatorOutput, type RecordConsumer } from '../runtime/operator-output.js';
+import { ChainedConsumer, OperatorOutput, type RecordConsumer } from '../runtime/operator-output.js';
 import { AbstractKeyedOperator } from '../runtime/operators/abstract-keyed-operator.js';
 import { JobMetrics } from '../runtime/metrics.js';
 import { ManualProcessingTimeService } from '../runtime/processing-time-service.js';
-import { isPromise, type MaybePromise, type OperatorContext, type Output, type StreamOperator } from '../runtime/stream-operator.js';
+import { isPromise, type OperatorContext, type Output, type StreamOperator } from '../runtime/stream-operator.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { MemoryStateBackend } from '../state/memory-state-backend.js';
 
@@ -58,22 +58,6 @@ const placeholderSource: Source<unknown> = {
   },
 };
 
-class Step implements RecordConsumer {
-  constructor(
-    private readonly operator: StreamOperator,
-    private readonly inputIndex: number,
-  ) {}
-  push(value: unknown, timestamp: number | undefined): MaybePromise {
-    return this.operator.processElement(value, timestamp, this.inputIndex);
-  }
-  pushWatermark(watermark: number): MaybePromise {
-    return this.operator.processWatermark(watermark);
-  }
-  pushWatermarkStatus(idle: boolean): MaybePromise {
-    return this.operator.processWatermarkStatus(idle);
-  }
-}
-
 /** Drives a pipeline built on a test input, one call at a time. */
 export class StreamTestHarness<IN, OUT = unknown> {
   /** The manual processing-time clock. */
@@ -82,7 +66,7 @@ export class StreamTestHarness<IN, OUT = unknown> {
   private readonly sideOutputs = new Map<string, HarnessRecord<unknown>[]>();
   private readonly watermarks: number[] = [];
   private readonly operators = new Map<string, StreamOperator>();
-  private heads: Step[] = [];
+  private heads: ChainedConsumer[] = [];
   private order: StreamOperator[] = [];
   private recordsIn = 0;
   private readonly jobMetrics = new JobMetrics();
@@ -120,7 +104,7 @@ export class StreamTestHarness<IN, OUT = unknown> {
       const side = new Map<string, RecordConsumer[]>();
       for (const edge of node.outEdges) {
         const target = this.operators.get(String(edge.targetId))!;
-        const step = new Step(target, edge.inputIndex);
+        const step = new ChainedConsumer(target, edge.inputIndex);
         if (edge.sideOutputTag === undefined) main.push(step);
         else side.set(edge.sideOutputTag, [...(side.get(edge.sideOutputTag) ?? []), step]);
       }
@@ -129,7 +113,7 @@ export class StreamTestHarness<IN, OUT = unknown> {
       op.setup(this.contextFor(node, backend, options), output);
     }
     const source = graph.sources[0];
-    this.heads = source.outEdges.map((e) => new Step(this.operators.get(String(e.targetId))!, e.inputIndex));
+    this.heads = source.outEdges.map((e) => new ChainedConsumer(this.operators.get(String(e.targetId))!, e.inputIndex));
     this.order = topologicalOrder(nodes).map((n) => this.operators.get(String(n.id))!);
     for (let i = this.order.length - 1; i >= 0; i--) await this.order[i].open();
   }

@@ -52,9 +52,16 @@ export abstract class AbstractKeyedOperator extends AbstractStreamOperator {
     const options = { maxParallelism: c.maxParallelism, keyGroupRange: keyGroupRangeForSubtask(c.maxParallelism, c.parallelism, c.subtaskIndex) };
     this.eventTimeTimers = new TimerQueue(options);
     this.processingTimeTimers = new TimerQueue(options);
+    this.initializeState();
     const r = super.open();
     if (r) await r;
   }
+
+  /**
+   * Called once the keyed state backend exists and before user functions open (Flink's `initializeState`): the place
+   * where operators get their internal states.
+   */
+  protected initializeState(): void {}
 
   protected override userRuntimeContext(): RuntimeContext {
     const backend = (): KeyedStateBackend => this.keyedBackend;

@@ -63,14 +63,8 @@ export class IntervalJoinOperator extends AbstractKeyedOperator implements Inter
     this.emitter = new OrderedEmitter(output);
   }
 
-  override open(): MaybePromise {
-    const r = super.open();
-    const init = (): void => {
-      this.buffer = this.keyedBackend.getInternalState(new MapStateDescriptor<number, unknown[]>('_weir_interval_join_buffer'));
-    };
-    if (r !== undefined) return r.then(init);
-    init();
-    return undefined;
+  protected override initializeState(): void {
+    this.buffer = this.keyedBackend.getInternalState(new MapStateDescriptor<number, unknown[]>('_weir_interval_join_buffer'));
   }
 
   getLeftTimestamp(): number {

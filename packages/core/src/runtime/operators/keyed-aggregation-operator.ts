@@ -10,7 +10,7 @@
 import type { FieldExpression, ReduceFunction } from '../../functions/user-functions.js';
 import type { Key } from '../../keys/key-group.js';
 import type { InternalValueState } from '../../state/internal-state.js';
-import { isThenable } from '../../state/maybe-async.js';
+import { isThenable, thenMaybe } from '../../state/maybe-async.js';
 import { ValueStateDescriptor } from '../../state/value-state-descriptor.js';
 import { isPromise, type MaybePromise } from '../stream-operator.js';
 import { AbstractKeyedOperator } from './abstract-keyed-operator.js';
@@ -68,13 +68,11 @@ export class KeyedAggregationOperator extends AbstractKeyedOperator {
     return this.userFunction === undefined ? [] : [this.userFunction];
   }
 
-  override open(): MaybePromise {
+  protected override initializeState(): void {
     this.batch = this.context.mode === 'BATCH';
-    return thenRun(super.open(), () => {
-      this.byReference = this.keyedBackend.supports.valuesByReference === true;
-      this.state = this.keyedBackend.getInternalState(new ValueStateDescriptor<unknown>(STATE_NAME));
-      if (this.batch) this.timestamps = this.keyedBackend.getInternalState(new ValueStateDescriptor<number>(TIMESTAMP_STATE_NAME));
-    });
+    this.byReference = this.keyedBackend.supports.valuesByReference === true;
+    this.state = this.keyedBackend.getInternalState(new ValueStateDescriptor<unknown>(STATE_NAME));
+    if (this.batch) this.timestamps = this.keyedBackend.getInternalState(new ValueStateDescriptor<number>(TIMESTAMP_STATE_NAME));
   }
 
   processElement(value: unknown, timestamp: number | undefined): MaybePromise {
@@ -107,7 +105,7 @@ export class KeyedAggregationOperator extends AbstractKeyedOperator {
     }
     if (this.batch) {
       if (timestamp === undefined) return written;
-      return thenRun(written, () => this.timestamps!.update(timestamp));
+      return thenMaybe(written, () => this.timestamps!.update(timestamp));
     }
     if (isPromise(written)) return written.then(() => this.downstream.collect(out, timestamp));
     return this.downstream.collect(out, timestamp);
@@ -137,16 +135,6 @@ export class KeyedAggregationOperator extends AbstractKeyedOperator {
       if (r) await r;
     }
   }
-}
-
-function thenRun(previous: MaybePromise, next: () => unknown): MaybePromise {
-  if (isPromise(previous)) {
-    return previous.then(async () => {
-      await next();
-    });
-  }
-  const r = next();
-  return isThenable(r) ? r.then(() => undefined) : undefined;
 }
 
 /**

@@ -104,28 +104,22 @@ export class WindowOperator extends AbstractKeyedOperator {
     this.emitter = new OrderedEmitter(output);
   }
 
-  override open(): MaybePromise {
-    const opened = super.open();
-    const init = (): void => {
-      const backend = this.keyedBackend;
-      const c = this.config.contents;
-      if (this.config.evictor !== undefined || c.kind === 'list') {
-        this.contents = backend.getInternalState(new ListStateDescriptor<unknown>(CONTENTS));
-      } else if (c.kind === 'reduce') {
-        this.contents = backend.getInternalState(new ReducingStateDescriptor<unknown>(CONTENTS, c.reduce));
-      } else {
-        this.contents = backend.getInternalState(new AggregatingStateDescriptor(CONTENTS, c.aggregate));
-      }
-      if (this.merging) this.mergingWindows = backend.getInternalState(new ValueStateDescriptor<MergingWindowSetPlain>(MERGING_WINDOWS));
-      this.synchronous =
-        backend.supports.synchronousAccess && !this.merging && this.config.evictor === undefined && isSynchronousTrigger(this.config.trigger);
-      const base = baseTrigger(this.config.trigger);
-      this.triggerRegistersCleanupTime =
-        this.config.allowedLateness === 0 && (this.eventTime ? base instanceof EventTimeTrigger : base instanceof ProcessingTimeTrigger);
-    };
-    if (opened !== undefined) return opened.then(init);
-    init();
-    return undefined;
+  protected override initializeState(): void {
+    const backend = this.keyedBackend;
+    const c = this.config.contents;
+    if (this.config.evictor !== undefined || c.kind === 'list') {
+      this.contents = backend.getInternalState(new ListStateDescriptor<unknown>(CONTENTS));
+    } else if (c.kind === 'reduce') {
+      this.contents = backend.getInternalState(new ReducingStateDescriptor<unknown>(CONTENTS, c.reduce));
+    } else {
+      this.contents = backend.getInternalState(new AggregatingStateDescriptor(CONTENTS, c.aggregate));
+    }
+    if (this.merging) this.mergingWindows = backend.getInternalState(new ValueStateDescriptor<MergingWindowSetPlain>(MERGING_WINDOWS));
+    this.synchronous =
+      backend.supports.synchronousAccess && !this.merging && this.config.evictor === undefined && isSynchronousTrigger(this.config.trigger);
+    const base = baseTrigger(this.config.trigger);
+    this.triggerRegistersCleanupTime =
+      this.config.allowedLateness === 0 && (this.eventTime ? base instanceof EventTimeTrigger : base instanceof ProcessingTimeTrigger);
   }
 
   /** @internal The keyed backend, for the contexts. */
