@@ -57,11 +57,6 @@ export class ChannelWriter {
     return this.backlog.length;
   }
 
-  /** The credits currently held. */
-  get availableCredits(): number {
-    return this.credits;
-  }
-
   /** Releases the sending end; safe to call twice. */
   close(): void {
     if (this.closed) return;

@@ -146,11 +146,6 @@ export class InputGate {
     }
   }
 
-  /** The watermark after the last control element: the minimum over active channels. */
-  currentWatermark(): number {
-    return this.combinedWatermark;
-  }
-
   /** Closes every reader; safe to call twice. */
   close(): void {
     for (const c of this.channels) c.reader.close();

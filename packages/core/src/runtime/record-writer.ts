@@ -91,12 +91,6 @@ export class RecordWriter implements RecordConsumer {
     return true;
   }
 
-  /** True when records wait in a buffer. */
-  hasBufferedRecords(): boolean {
-    for (const c of this.counts) if (c > 0) return true;
-    return false;
-  }
-
   /** A buffer for one frame, preallocated so that it never grows (and never copies) while it fills. */
   private newBuffer(): unknown[] {
     return new Array<unknown>(this.settings.flushAlways ? 1 : this.settings.frameSize);

@@ -16,7 +16,6 @@ export interface DeployedTask {
 /** Hosts tasks in a fixed number of slots. */
 export class TaskManager {
   private readonly slotOwners = new Map<number, string>();
-  private readonly tasks = new Set<StreamTask>();
 
   /** Creates a TaskManager with `slots` slots. */
   constructor(
@@ -51,12 +50,6 @@ export class TaskManager {
       throw new WeirError(ErrorCodes.NOT_ENOUGH_SLOTS, `Slot ${deployment.subtaskIndex} of TaskManager ${this.id} is not allocated to job ${deployment.jobId}`);
     }
     const task = new StreamTask(deployment, services);
-    this.tasks.add(task);
-    return { task, start: () => task.run().finally(() => this.tasks.delete(task)) };
-  }
-
-  /** The number of running tasks. */
-  get runningTasks(): number {
-    return this.tasks.size;
+    return { task, start: () => task.run() };
   }
 }
