@@ -46,6 +46,21 @@ export const ErrorCodes = {
   INVALID_STATE_SNAPSHOT: 'WEIR_INVALID_STATE_SNAPSHOT',
   /** A record without a timestamp reached an event-time window (or trigger); call `assignTimestampsAndWatermarks`. */
   MISSING_TIMESTAMP: 'WEIR_MISSING_TIMESTAMP',
+  /** A checkpoint could not be completed (a task declined it, it timed out, or its storage failed). */
+  CHECKPOINT_FAILED: 'WEIR_CHECKPOINT_FAILED',
+  /** A checkpoint or savepoint file is corrupt or truncated (its checksum or format does not match). */
+  CHECKPOINT_CORRUPT: 'WEIR_CHECKPOINT_CORRUPT',
+  /** No checkpoint or savepoint at the given path or id. */
+  CHECKPOINT_NOT_FOUND: 'WEIR_CHECKPOINT_NOT_FOUND',
+  /** Checkpoint storage could not be read or written (a file system or object store error). */
+  CHECKPOINT_STORAGE_FAILED: 'WEIR_CHECKPOINT_STORAGE_FAILED',
+  /**
+   * A savepoint does not fit the job: it holds state of an operator (uid) that the job lacks (without
+   * `allowNonRestoredState`), or state of an incompatible shape.
+   */
+  SAVEPOINT_MISMATCH: 'WEIR_SAVEPOINT_MISMATCH',
+  /** A sink could not commit what a checkpoint prepared (two-phase commit). */
+  SINK_COMMIT_FAILED: 'WEIR_SINK_COMMIT_FAILED',
 } as const;
 
 /** One of the values of {@link ErrorCodes}. */
