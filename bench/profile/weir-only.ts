@@ -9,14 +9,15 @@
  *
  * It runs the very same weir contender as `npm run bench` (imported from `bench/benchmarks/`), once on a tenth of
  * the records as warm-up and once on all of them, and checks the checksum. Arguments: benchmark id (`stateless`,
- * `keyed-number`, `keyed-string`; default `keyed-number`) and N (default 10 000 000).
+ * `keyed-number`, `keyed-string`, `window-tumbling`, `window-sliding`; default `keyed-number`) and N (default 10 000 000).
  */
 import { keyedCountNumberKeys, keyedCountStringKeys } from '../benchmarks/keyed-count.js';
 import { statelessChain } from '../benchmarks/stateless-chain.js';
+import { slidingWindowCount, tumblingWindowCount } from '../benchmarks/windowed.js';
 import type { Benchmark } from '../harness/benchmark.js';
 import { ChecksumSink, formatChecksum, sameChecksum } from '../harness/checksum-sink.js';
 
-const benchmarks: readonly Benchmark[] = [statelessChain, keyedCountNumberKeys, keyedCountStringKeys];
+const benchmarks: readonly Benchmark[] = [statelessChain, keyedCountNumberKeys, keyedCountStringKeys, tumblingWindowCount, slidingWindowCount];
 
 const id = process.argv[2] ?? 'keyed-number';
 const n = Number((process.argv[3] ?? '10000000').replaceAll('_', ''));

@@ -201,6 +201,60 @@ describe('windowAll and late data', () => {
     expect(lateOut).toEqual([{ shop: 'a', amount: 2, time: 100 }]);
   });
 
+  it('field aggregations with allowed lateness fire again per late record, emit copies, then drop after cleanup', async () => {
+    type R = [string, number, number]; // shop, amount, time; the watermark follows each record at time - 1
+    const input: R[] = [
+      ['a', 1, 100],
+      ['a', 2, 900],
+      ['b', 5, 950],
+      ['a', 10, 1600], // watermark 1599: window [0, 1000) fires (a,3) and (b,5)
+      ['a', 4, 500], // late, within the lateness of 1000: fires (a,7) at once
+      ['b', 1, 999], // late, within: fires (b,6)
+      ['a', 1, 2100], // watermark 2099: [1000, 2000) fires (a,10); [0, 1000) is cleaned up (at 999 + 1000)
+      ['a', 100, 300], // behind the cleanup time: dropped
+    ];
+    const emitted: R[] = [];
+    const out = await env(1)
+      .fromCollection(input)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<R>(() => ({ onEvent: (_e, ts, o) => o.emitWatermark(new Watermark(ts - 1)), onPeriodicEmit: () => undefined })).withTimestampAssigner((r) => r[2]))
+      .keyBy((r) => r[0])
+      .window(TumblingEventTimeWindows.of(1000))
+      .allowedLateness(1000)
+      .sum(1)
+      .map((r) => {
+        emitted.push(r);
+        const copy: R = [r[0], r[1], r[2]];
+        r[1] = -1; // changing an emitted result must not change the window's aggregate
+        return copy;
+      })
+      .executeAndCollect();
+    expect(out.map((r) => `${r[0]}:${r[1]}`)).toEqual(['a:3', 'b:5', 'a:7', 'b:6', 'a:10', 'a:1']);
+    // Other fields come from the window's first element.
+    expect(out.slice(0, 4).map((r) => r[2])).toEqual([100, 950, 100, 950]);
+  });
+
+  it('minBy and maxBy per window keep the whole record (the earlier one on ties)', async () => {
+    const out = await timed(env(1))
+      .keyBy((s) => s.shop)
+      .window(TumblingEventTimeWindows.of(3000))
+      .minBy('amount')
+      .executeAndCollect();
+    expect(out.sort((x, y) => x.shop.localeCompare(y.shop))).toEqual([
+      { shop: 'a', amount: 2, time: 1100 },
+      { shop: 'b', amount: 1, time: 200 },
+    ]);
+    const max = await timed(env(1))
+      .map((s) => ({ ...s, amount: s.shop === 'b' ? 3 : s.amount }))
+      .keyBy((s) => s.shop)
+      .window(TumblingEventTimeWindows.of(3000))
+      .maxBy('amount')
+      .executeAndCollect();
+    expect(max.sort((x, y) => x.shop.localeCompare(y.shop))).toEqual([
+      { shop: 'a', amount: 7, time: 900 },
+      { shop: 'b', amount: 3, time: 200 },
+    ]);
+  });
+
   it('an event-time window on records without timestamps fails with MISSING_TIMESTAMP', async () => {
     const run = env(1).fromElements(1, 2).keyBy((x) => x).window(TumblingEventTimeWindows.of(10)).reduce((a, b) => a + b).executeAndCollect();
     await expect(run).rejects.toMatchObject({ cause: { code: 'WEIR_MISSING_TIMESTAMP' } });

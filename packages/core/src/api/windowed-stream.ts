@@ -14,7 +14,7 @@ import {
   processWindowFunction,
   type InternalWindowFunction,
 } from '../runtime/operators/internal-window-function.js';
-import { fieldReduceFunction, type AggregationKind } from '../runtime/operators/keyed-aggregation-operator.js';
+import { fieldAggregateFunction, type AggregationKind } from '../runtime/operators/keyed-aggregation-operator.js';
 import { WindowOperator, type WindowContents } from '../runtime/operators/window-operator.js';
 import type { Evictor } from '../windowing/evictor.js';
 import type { Trigger } from '../windowing/trigger.js';
@@ -126,8 +126,7 @@ export class WindowedStream<T, K extends Key = Key, W extends Window = Window> {
   }
 
   private fieldAggregation(kind: AggregationKind, field: FieldExpression): DataStream<T> {
-    const reduce = fieldReduceFunction(kind, field);
-    return this.build<T>(`${kind}(${field})`, () => ({ kind: 'reduce', reduce }), undefined);
+    return this.build<T>(`${kind}(${field})`, () => ({ kind: 'aggregate', aggregate: fieldAggregateFunction(kind, field) }), undefined);
   }
 
   private build<R>(what: string, contents: () => WindowContents, processWindowFn: ProcessWindowFunction<any, R, K, W> | undefined): DataStream<R> {

@@ -5,7 +5,7 @@
  *
  * Timers are partitioned by key group like keyed state, so they are snapshotted and restored per key group, and a
  * subtask restoring at another parallelism takes the timers of the key groups it owns. `add` and `poll` are
- * O(log n) (a binary heap); `delete` is O(1) and lazy (the heap drops deleted timers when they reach the top, and
+ * O(log n) (a binary heap); `delete` is O(1) (O(k) for a key with k timers in one namespace) and lazy (the heap drops deleted timers when they reach the top, and
  * compacts itself when they become the majority).
  *
  * Threading model: used from the owning operator's mailbox only.
@@ -75,8 +75,12 @@ class TimerEntry implements Timer {
   ) {}
 }
 
-/** Timers of one key group: key identity -> namespace -> timestamp -> entry. */
-type KeyGroupTimers = Map<KeyIdentity, Map<string, Map<number, TimerEntry>>>;
+/**
+ * The dedup index: namespace -> key identity -> the timer, or the timers (distinct timestamps) when a key has more
+ * than one in a namespace. Namespace first: a window's timers (one per key) share one map that lives as long as the
+ * window, and the common case of one timer per key and namespace needs no map of its own.
+ */
+type TimerIndex = Map<string, Map<KeyIdentity, TimerEntry | TimerEntry[]>>;
 
 /** Whether `a` fires before `b`. */
 function before(a: TimerEntry, b: TimerEntry): boolean {
@@ -89,7 +93,7 @@ export class TimerQueue {
   readonly maxParallelism: number;
   /** The key groups this queue accepts. */
   readonly keyGroupRange: KeyGroupRange;
-  private readonly groups: (KeyGroupTimers | undefined)[];
+  private readonly index: TimerIndex = new Map();
   private heap: TimerEntry[] = [];
   private removedInHeap = 0;
   private live = 0;
@@ -114,7 +118,6 @@ export class TimerQueue {
     }
     this.maxParallelism = maxParallelism;
     this.keyGroupRange = Object.freeze({ start: keyGroupRange.start, end: keyGroupRange.end });
-    this.groups = new Array<KeyGroupTimers | undefined>(keyGroupRange.end - keyGroupRange.start + 1).fill(undefined);
   }
 
   /** The number of registered timers. */
@@ -129,17 +132,20 @@ export class TimerQueue {
    */
   add(timestamp: number, key: Key, namespace = '', keyGroup?: number): boolean {
     const group = this.checkTimer(timestamp, key, namespace, keyGroup);
-    const offset = group - this.keyGroupRange.start;
     const id = keyIdentity(key);
-    let byKey = this.groups[offset];
-    if (byKey === undefined) this.groups[offset] = byKey = new Map();
-    let byNamespace = byKey.get(id);
-    if (byNamespace === undefined) byKey.set(id, (byNamespace = new Map()));
-    let byTimestamp = byNamespace.get(namespace);
-    if (byTimestamp === undefined) byNamespace.set(namespace, (byTimestamp = new Map()));
-    if (byTimestamp.has(timestamp)) return false;
-    const entry = new TimerEntry(timestamp, key, namespace, group, id, this.nextSequence++);
-    byTimestamp.set(timestamp, entry);
+    let byKey = this.index.get(namespace);
+    if (byKey === undefined) this.index.set(namespace, (byKey = new Map()));
+    const existing = byKey.get(id);
+    let entry: TimerEntry;
+    if (existing === undefined) {
+      byKey.set(id, (entry = new TimerEntry(timestamp, key, namespace, group, id, this.nextSequence++)));
+    } else if (Array.isArray(existing)) {
+      for (const e of existing) if (e.timestamp === timestamp) return false;
+      existing.push((entry = new TimerEntry(timestamp, key, namespace, group, id, this.nextSequence++)));
+    } else {
+      if (existing.timestamp === timestamp) return false;
+      byKey.set(id, [existing, (entry = new TimerEntry(timestamp, key, namespace, group, id, this.nextSequence++))]);
+    }
     this.push(entry);
     this.live++;
     return true;
@@ -147,8 +153,8 @@ export class TimerQueue {
 
   /** Deletes the timer; returns false when it was not registered. */
   delete(timestamp: number, key: Key, namespace = '', keyGroup?: number): boolean {
-    const group = this.checkTimer(timestamp, key, namespace, keyGroup);
-    const entry = this.find(group, keyIdentity(key), namespace, timestamp);
+    this.checkTimer(timestamp, key, namespace, keyGroup);
+    const entry = this.find(keyIdentity(key), namespace, timestamp);
     if (entry === undefined) return false;
     this.unindex(entry);
     entry.removed = true;
@@ -160,8 +166,8 @@ export class TimerQueue {
 
   /** Whether the timer is registered. */
   contains(timestamp: number, key: Key, namespace = ''): boolean {
-    const group = this.checkTimer(timestamp, key, namespace, undefined);
-    return this.find(group, keyIdentity(key), namespace, timestamp) !== undefined;
+    this.checkTimer(timestamp, key, namespace, undefined);
+    return this.find(keyIdentity(key), namespace, timestamp) !== undefined;
   }
 
   /** The next timer to fire, without removing it; undefined when empty. */
@@ -201,7 +207,7 @@ export class TimerQueue {
 
   /** Removes every timer. */
   clear(): void {
-    this.groups.fill(undefined);
+    this.index.clear();
     this.heap = [];
     this.removedInHeap = 0;
     this.live = 0;
@@ -209,18 +215,22 @@ export class TimerQueue {
 
   /** A snapshot of the registered timers, grouped by key group; plain data that later changes do not affect. */
   snapshot(): TimerQueueSnapshot {
-    const keyGroups: TimerKeyGroupSnapshot[] = [];
-    this.groups.forEach((byKey, offset) => {
-      if (byKey === undefined) return;
-      const entries: TimerEntry[] = [];
-      for (const byNamespace of byKey.values()) for (const byTimestamp of byNamespace.values()) for (const entry of byTimestamp.values()) entries.push(entry);
-      if (entries.length === 0) return;
-      entries.sort((a, b) => (before(a, b) ? -1 : 1));
-      keyGroups.push({
-        keyGroup: this.keyGroupRange.start + offset,
-        timers: entries.map((entry) => [entry.key, entry.namespace, entry.timestamp] as const),
-      });
-    });
+    const byGroup = new Map<number, TimerEntry[]>();
+    for (const entry of this.heap) {
+      if (entry.removed) continue;
+      const entries = byGroup.get(entry.keyGroup);
+      if (entries === undefined) byGroup.set(entry.keyGroup, [entry]);
+      else entries.push(entry);
+    }
+    const keyGroups: TimerKeyGroupSnapshot[] = [...byGroup.keys()]
+      .sort((a, b) => a - b)
+      .map((keyGroup) => ({
+        keyGroup,
+        timers: byGroup
+          .get(keyGroup)!
+          .sort((a, b) => (before(a, b) ? -1 : 1))
+          .map((entry) => [entry.key, entry.namespace, entry.timestamp] as const),
+      }));
     return { version: TIMER_QUEUE_SNAPSHOT_VERSION, maxParallelism: this.maxParallelism, keyGroups };
   }
 
@@ -247,22 +257,29 @@ export class TimerQueue {
     return group;
   }
 
-  private find(keyGroup: number, id: KeyIdentity, namespace: string, timestamp: number): TimerEntry | undefined {
-    return this.groups[keyGroup - this.keyGroupRange.start]?.get(id)?.get(namespace)?.get(timestamp);
+  private find(id: KeyIdentity, namespace: string, timestamp: number): TimerEntry | undefined {
+    const existing = this.index.get(namespace)?.get(id);
+    if (existing === undefined) return undefined;
+    if (!Array.isArray(existing)) return existing.timestamp === timestamp ? existing : undefined;
+    for (const e of existing) if (e.timestamp === timestamp) return e;
+    return undefined;
   }
 
   /** Removes `entry` from the dedup index (not from the heap). */
   private unindex(entry: TimerEntry): void {
-    const byKey = this.groups[entry.keyGroup - this.keyGroupRange.start];
+    const byKey = this.index.get(entry.namespace);
+    if (byKey === undefined) return;
     const id = entry.keyIdentity;
-    const byNamespace = byKey?.get(id);
-    const byTimestamp = byNamespace?.get(entry.namespace);
-    if (byTimestamp?.get(entry.timestamp) !== entry) return;
-    byTimestamp.delete(entry.timestamp);
-    if (byTimestamp.size > 0) return;
-    byNamespace!.delete(entry.namespace);
-    if (byNamespace!.size > 0) return;
-    byKey!.delete(id);
+    const existing = byKey.get(id);
+    if (existing === entry) {
+      byKey.delete(id);
+      if (byKey.size === 0) this.index.delete(entry.namespace);
+    } else if (Array.isArray(existing)) {
+      const i = existing.indexOf(entry);
+      if (i < 0) return;
+      existing.splice(i, 1);
+      if (existing.length === 1) byKey.set(id, existing[0]);
+    }
   }
 
   private dropRemovedHead(): void {

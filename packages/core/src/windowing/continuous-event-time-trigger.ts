@@ -39,7 +39,7 @@ export class ContinuousEventTimeTrigger extends Trigger<unknown, Window> {
     ctx.registerEventTimeTimer(window.maxTimestamp());
     const fireTime = ctx.getPartitionedState(ContinuousEventTimeTrigger.STATE);
     if ((await fireTime.get()) === undefined) {
-      const time = requireTimestamp(timestamp, () => String(this));
+      const time = requireTimestamp(timestamp, this);
       // Truncating remainder, as Flink's `timestamp % interval` on longs.
       await this.registerNextFireTime(time - (time % this.interval), window, ctx, fireTime);
     }

@@ -56,7 +56,7 @@ export class EventTimeSessionWindows extends MergingWindowAssigner<unknown, Time
 
   /** `[timestamp, timestamp + gap)`; throws `WEIR_MISSING_TIMESTAMP` without a timestamp. */
   assignWindows(_element: unknown, timestamp: number | undefined, _context?: WindowAssignerContext): TimeWindow[] {
-    const time = requireTimestamp(timestamp, () => String(this));
+    const time = requireTimestamp(timestamp, this);
     return [new TimeWindow(time, time + this.gap)];
   }
 
@@ -97,7 +97,7 @@ export class DynamicEventTimeSessionWindows<T> extends MergingWindowAssigner<T, 
 
   /** `[timestamp, timestamp + gap(element))`; throws `WEIR_MISSING_TIMESTAMP` without a timestamp. */
   assignWindows(element: T, timestamp: number | undefined, _context?: WindowAssignerContext): TimeWindow[] {
-    const time = requireTimestamp(timestamp, () => String(this));
+    const time = requireTimestamp(timestamp, this);
     return [new TimeWindow(time, time + dynamicGap(this.gapOf, element))];
   }
 

@@ -75,7 +75,7 @@ export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow>
 
   /** The windows containing `timestamp`, latest first; throws `WEIR_MISSING_TIMESTAMP` without one. */
   assignWindows(_element: unknown, timestamp: number | undefined, _context?: WindowAssignerContext): TimeWindow[] {
-    return this.cache.windowsOf(requireTimestamp(timestamp, () => String(this)), this.size, this.slide, this.offset);
+    return this.cache.windowsOf(requireTimestamp(timestamp, this), this.size, this.slide, this.offset);
   }
 
   /** `EventTimeTrigger`. */

@@ -66,7 +66,7 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
 
   /** The one window containing `timestamp`; throws `WEIR_MISSING_TIMESTAMP` without one. */
   assignWindows(_element: unknown, timestamp: number | undefined, _context?: WindowAssignerContext): TimeWindow[] {
-    return this.cache.windowsOf(requireTimestamp(timestamp, () => String(this)), this.size, this.offset);
+    return this.cache.windowsOf(requireTimestamp(timestamp, this), this.size, this.offset);
   }
 
   /** `EventTimeTrigger`. */

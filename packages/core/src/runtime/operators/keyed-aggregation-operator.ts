@@ -9,6 +9,7 @@
  */
 import type { FieldExpression, ReduceFunction } from '../../functions/user-functions.js';
 import type { Key } from '../../keys/key-group.js';
+import type { AggregateFunction } from '../../state/aggregate-function.js';
 import type { InternalValueState } from '../../state/internal-state.js';
 import { isThenable, thenMaybe } from '../../state/maybe-async.js';
 import { ValueStateDescriptor } from '../../state/value-state-descriptor.js';
@@ -157,16 +158,6 @@ function readField(record: unknown, field: FieldExpression): unknown {
   return value;
 }
 
-function withField(record: unknown, field: FieldExpression, value: unknown): unknown {
-  if (record === null || typeof record !== 'object') return value;
-  if (Array.isArray(record)) {
-    const copy = record.slice();
-    copy[field as number] = value;
-    return copy;
-  }
-  return { ...(record), [field]: value };
-}
-
 function compare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
@@ -220,20 +211,31 @@ function setField(record: unknown, field: FieldExpression, value: unknown): unkn
   return record;
 }
 
-/** The same aggregations as a two-argument reduce function (for windows): the accumulated record comes first. */
-export function fieldReduceFunction(kind: AggregationKind, field: FieldExpression): (acc: unknown, value: unknown) => unknown {
-  const sign = kind === 'min' || kind === 'minBy' ? -1 : 1;
-  switch (kind) {
-    case 'sum':
-      return (acc, value) => withField(acc, field, add(readField(acc, field), readField(value, field)));
-    case 'min':
-    case 'max':
-      return (acc, value) => {
-        const candidate = readField(value, field);
-        return compare(candidate, readField(acc, field)) * sign > 0 ? withField(acc, field, candidate) : acc;
-      };
-    case 'minBy':
-    case 'maxBy':
-      return (acc, value) => (compare(readField(value, field), readField(acc, field)) * sign > 0 ? value : acc);
-  }
+/** The accumulator of a field aggregation in a window: a private copy of a record holding the aggregate. */
+export interface FieldAccumulator {
+  /** The window's aggregate so far (undefined until the first element). */
+  record: unknown;
+}
+
+/**
+ * The same aggregations as an `AggregateFunction` (for windows): the accumulator holds a private copy of the window's
+ * first record (or, for minBy/maxBy, of the chosen record) and is updated in place, so a backend that keeps values by
+ * reference stores it once per window; the result is a copy.
+ */
+export function fieldAggregateFunction(kind: AggregationKind, field: FieldExpression): AggregateFunction<unknown, FieldAccumulator, unknown> {
+  const aggregator = fieldAggregator(kind, field);
+  return {
+    createAccumulator: () => ({ record: undefined }),
+    add(value, accumulator) {
+      accumulator.record = accumulator.record === undefined ? aggregator.initial(value) : aggregator.add(accumulator.record, value);
+      return accumulator;
+    },
+    getResult: (accumulator) => aggregator.output(accumulator.record),
+    merge(a, b) {
+      if (b.record === undefined) return a;
+      if (a.record === undefined) return b;
+      a.record = aggregator.add(a.record, b.record);
+      return a;
+    },
+  };
 }

@@ -15,7 +15,9 @@ import type { ProcessWindowContext, KeyedStateStore } from '../../functions/wind
 import type { AggregateFunction } from '../../state/aggregate-function.js';
 import { AggregatingStateDescriptor } from '../../state/aggregating-state-descriptor.js';
 import type { KeyedStateBackend } from '../../state/keyed-state-backend.js';
-import type { InternalKvState, InternalListState, InternalReducingState, InternalValueState } from '../../state/internal-state.js';
+import type { InternalKvState, InternalMergingState, InternalListState, InternalReducingState, InternalValueState } from '../../state/internal-state.js';
+import { isThenable } from '../../state/maybe-async.js';
+import { checkStateValue } from '../../state/state-key.js';
 import { ListStateDescriptor } from '../../state/list-state-descriptor.js';
 import { ReducingStateDescriptor } from '../../state/reducing-state-descriptor.js';
 import type { Timer } from '../../state/timer-queue.js';
@@ -35,7 +37,7 @@ import { runSteps, type Steps } from '../coroutine.js';
 import type { Counter } from '../metrics.js';
 import { MAX_WATERMARK } from '../frame.js';
 import { OrderedEmitter } from '../ordered-emitter.js';
-import type { MaybePromise, OperatorContext, Output } from '../stream-operator.js';
+import { isPromise, type MaybePromise, type OperatorContext, type Output } from '../stream-operator.js';
 import { AbstractKeyedOperator } from './abstract-keyed-operator.js';
 import type { InternalWindowFunction } from './internal-window-function.js';
 import { shallowCopy } from './keyed-aggregation-operator.js';
@@ -75,6 +77,15 @@ export class WindowOperator extends AbstractKeyedOperator {
    * domain, no allowed lateness): registering the cleanup timer again would only find the same timer.
    */
   private triggerRegistersCleanupTime = false;
+  /**
+   * True for the most common window of all: event time, the plain `EventTimeTrigger`, reduce or aggregate contents,
+   * synchronous state. Then the element path needs no trigger call (see `processElementEventTime`).
+   */
+  private eventTimeAggregation = false;
+  /** The backend keeps values by reference: an accumulator changed in place is already stored. */
+  private byReference = false;
+  /** The window of the last timer that fired (timers of one window fire one after the other, one per key). */
+  private lastTimerWindow: Window | undefined;
   private emitter!: OrderedEmitter;
   private readonly triggerContext = new WindowTriggerContext(this);
   private readonly windowContext = new WindowProcessContext(this);
@@ -118,6 +129,8 @@ export class WindowOperator extends AbstractKeyedOperator {
     this.synchronous =
       backend.supports.synchronousAccess && !this.merging && this.config.evictor === undefined && isSynchronousTrigger(this.config.trigger);
     const base = baseTrigger(this.config.trigger);
+    this.eventTimeAggregation = this.synchronous && this.eventTime && this.config.trigger instanceof EventTimeTrigger && c.kind !== 'list';
+    this.byReference = backend.supports.valuesByReference === true;
     this.triggerRegistersCleanupTime =
       this.config.allowedLateness === 0 && (this.eventTime ? base instanceof EventTimeTrigger : base instanceof ProcessingTimeTrigger);
   }
@@ -160,6 +173,7 @@ export class WindowOperator extends AbstractKeyedOperator {
       throw this.userError(e);
     }
     if (this.merging) return this.guardSteps(this.processMerging(value, timestamp, windows));
+    if (this.eventTimeAggregation) return this.processElementEventTime(value, timestamp, windows);
     if (this.synchronous) return this.processElementFast(value, timestamp, windows);
     return this.guardSteps(this.processElementSteps(value, timestamp, windows, 0, true));
   }
@@ -184,6 +198,48 @@ export class WindowOperator extends AbstractKeyedOperator {
           return this.guardSteps(this.afterTrigger(value, timestamp, windows, i, result));
         }
         if (!this.triggerRegistersCleanupTime) this.registerCleanupTimer(window);
+      }
+    } catch (e) {
+      throw this.userError(e);
+    }
+    return skipped ? this.handleLateElement(value, timestamp) : undefined;
+  }
+
+  /**
+   * The element path of `eventTimeAggregation`. `EventTimeTrigger.onElement` on a window the watermark has not passed
+   * registers the end-of-window timer and continues; that timer stays registered until the window fires or is
+   * cleaned up, which also clears its contents. So the timers need registering only when the window's contents are
+   * created: a window with contents already has them. A window the watermark has passed (a late firing within the
+   * allowed lateness) takes the general path.
+   */
+  private processElementEventTime(value: unknown, timestamp: number | undefined, windows: Window[]): MaybePromise {
+    const watermark = this.watermark;
+    const lateness = this.config.allowedLateness;
+    const contents = this.contents as InternalMergingState<unknown, unknown, unknown>;
+    const c = this.config.contents;
+    let skipped = true;
+    try {
+      for (let i = 0; i < windows.length; i++) {
+        const window = windows[i];
+        const maxTimestamp = window.maxTimestamp();
+        if (cleanupTime(window, lateness, true) <= watermark) continue;
+        if (maxTimestamp <= watermark) return this.guardSteps(this.processElementSteps(value, timestamp, windows, i, skipped));
+        skipped = false;
+        contents.setCurrentNamespace(window.id);
+        const stored = contents.getInternal();
+        let next: unknown;
+        checkStateValue(value, CONTENTS, 'window contents');
+        if (c.kind === 'aggregate') {
+          next = c.aggregate.add(value, stored === undefined ? c.aggregate.createAccumulator() : stored);
+        } else if (c.kind === 'reduce') {
+          next = stored === undefined ? value : c.reduce(stored, value);
+        }
+        if (next === undefined) void contents.clear();
+        else if (next !== stored || !this.byReference) void contents.updateInternal(next);
+        if (stored === undefined) {
+          this.registerEventTimeTimer(maxTimestamp, window.id);
+          if (lateness > 0) this.registerCleanupTimer(window);
+        }
       }
     } catch (e) {
       throw this.userError(e);
@@ -287,11 +343,120 @@ export class WindowOperator extends AbstractKeyedOperator {
   }
 
   protected onEventTime(timer: Timer): MaybePromise {
+    if (this.synchronous) return this.onTimerFast(timer, true);
     return this.guardSteps(this.onTimerSteps(timer, true));
   }
 
   protected onProcessingTime(timer: Timer): MaybePromise {
+    if (this.synchronous) return this.onTimerFast(timer, false);
     return this.guardSteps(this.onTimerSteps(timer, false));
+  }
+
+  /** The window a timer belongs to (the last one again when it has the same id). */
+  private windowOfTimer(id: string): Window {
+    const last = this.lastTimerWindow;
+    if (last !== undefined && last.id === id) return last;
+    return (this.lastTimerWindow = windowFromId(id));
+  }
+
+  /**
+   * `onTimerSteps` without a step function, for `synchronous` operators (synchronous state and trigger, no merging,
+   * no evictor): only the window function may be asynchronous, and then the rest follows its promise.
+   */
+  private onTimerFast(timer: Timer, eventTimeTimer: boolean): MaybePromise {
+    let result: TriggerResult;
+    let window: Window;
+    let fired: MaybePromise;
+    try {
+      window = this.windowOfTimer(timer.namespace);
+      this.triggerContext.window = window;
+      const trigger = this.config.trigger;
+      result = (eventTimeTimer ? trigger.onEventTime(timer.timestamp, window, this.triggerContext) : trigger.onProcessingTime(timer.timestamp, window, this.triggerContext)) as TriggerResult;
+      fired = result.isFire() ? this.emitWindowContentsNow(window) : undefined;
+    } catch (e) {
+      throw this.userError(e);
+    }
+    if (isPromise(fired)) return fired.then(() => this.afterTimerFired(timer, window, result, eventTimeTimer), (e: unknown) => {
+      throw this.userError(e);
+    });
+    return this.afterTimerFired(timer, window, result, eventTimeTimer);
+  }
+
+  private afterTimerFired(timer: Timer, window: Window, result: TriggerResult, eventTimeTimer: boolean): MaybePromise {
+    let cleared: unknown;
+    try {
+      if (this.eventTimeAggregation) {
+        // EventTimeTrigger.clear would delete the end-of-window timer, which has always fired by the cleanup time.
+        if (timer.timestamp !== cleanupTime(window, this.config.allowedLateness, true)) return undefined;
+        this.contents.setCurrentNamespace(window.id);
+        void this.contents.clear();
+        this.windowContext.window_ = window;
+        cleared = this.config.windowFunction.clear(this.windowContext);
+        return isPromise(cleared) ? cleared.then(undefined, (e: unknown) => { throw this.userError(e); }) : undefined;
+      }
+      if (result.isPurge()) {
+        this.contents.setCurrentNamespace(window.id);
+        void this.contents.clear();
+      }
+      if (this.eventTime !== eventTimeTimer || !isCleanupTime(window, timer.timestamp, this.config.allowedLateness, this.eventTime)) return undefined;
+      this.contents.setCurrentNamespace(window.id);
+      void this.contents.clear();
+      this.triggerContext.window = window;
+      void this.config.trigger.clear(window, this.triggerContext);
+      this.windowContext.window_ = window;
+      cleared = this.config.windowFunction.clear(this.windowContext);
+    } catch (e) {
+      throw this.userError(e);
+    }
+    if (isPromise(cleared)) return cleared.then(undefined, (e: unknown) => {
+      throw this.userError(e);
+    });
+    return undefined;
+  }
+
+  /** `emitWindowContents` for synchronous state without an evictor: returns a promise only for an asynchronous window function. */
+  private emitWindowContentsNow(window: Window): MaybePromise {
+    this.contents.setCurrentNamespace(window.id);
+    const input = this.windowInput((this.contents as InternalKvState & { get(): unknown }).get());
+    if (input === undefined) return undefined;
+    const returned = this.callWindowFunction(window, input);
+    const emitter = this.emitter;
+    if (isThenable(returned)) return Promise.resolve(returned).then(() => emitter.drain());
+    return emitter.drain();
+  }
+
+  /** What the window function gets from the stored contents (without an evictor), or undefined for an empty window. */
+  private windowInput(stored: unknown): readonly unknown[] | undefined {
+    if (this.config.contents.kind === 'list') {
+      // A copy: the stored list keeps growing, and what the function emits must not change afterwards.
+      const input = [...(stored as readonly unknown[])];
+      return input.length === 0 ? undefined : input;
+    }
+    if (stored === undefined) return undefined;
+    return [this.config.contents.kind === 'reduce' ? shallowCopy(stored) : stored];
+  }
+
+  /**
+   * Calls the window function on `input` with the emitter's timestamp set to the window's; items of an iterable it
+   * returns are emitted. Returns what else it returned (a promise of an asynchronous function), for the caller to
+   * wait on before `emitter.drain()`.
+   */
+  private callWindowFunction(window: Window, input: readonly unknown[]): unknown {
+    const emitter = this.emitter;
+    emitter.timestamp = window.maxTimestamp();
+    this.windowContext.window_ = window;
+    let returned: unknown;
+    try {
+      returned = this.config.windowFunction.process(this.currentKey(), this.windowContext, input, emitter);
+    } catch (e) {
+      emitter.abandon();
+      throw e;
+    }
+    if (returned !== undefined && returned !== null && typeof (returned as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      emitter.collectAll(returned as Iterable<unknown>);
+      return undefined;
+    }
+    return returned;
   }
 
   private *onTimerSteps(timer: Timer, eventTimeTimer: boolean): Steps {
@@ -340,27 +505,19 @@ export class WindowOperator extends AbstractKeyedOperator {
       if (elements.length === 0) return;
       yield evictor.evictBefore(elements, elements.length, window, this.windowContext);
       input = elements.map((e) => e.value);
-    } else if (this.config.contents.kind === 'list') {
-      // A copy: the stored list keeps growing, and what the function emits must not change afterwards.
-      input = [...(stored as readonly unknown[])];
-      if (input.length === 0) return;
     } else {
-      if (stored === undefined) return;
-      input = [this.config.contents.kind === 'reduce' ? shallowCopy(stored) : stored];
+      const contents = this.windowInput(stored);
+      if (contents === undefined) return;
+      input = contents;
     }
     const emitter = this.emitter;
-    emitter.timestamp = window.maxTimestamp();
-    this.windowContext.window_ = window;
     let returned: unknown;
     try {
-      returned = this.config.windowFunction.process(this.currentKey(), this.windowContext, input, emitter);
+      returned = this.callWindowFunction(window, input);
     } catch (e) {
-      emitter.abandon();
       throw this.userError(e);
     }
-    if (returned !== undefined && returned !== null && typeof (returned as Iterable<unknown>)[Symbol.iterator] === 'function') {
-      emitter.collectAll(returned as Iterable<unknown>);
-    } else if (returned !== undefined) {
+    if (returned !== undefined) {
       yield returned;
     }
     yield emitter.drain();
