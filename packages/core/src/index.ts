@@ -134,7 +134,70 @@ export type {
   SplitEnumerator,
   SplitEnumeratorContext,
 } from './connector/source.js';
-export type { Sink, SinkWriter, SinkWriterContext } from './connector/sink.js';
+export { END_OF_INPUT_CHECKPOINT_ID, isTwoPhaseCommittingSink } from './connector/sink.js';
+export type { Committer, PrecommittingSinkWriter, Sink, SinkWriter, SinkWriterContext, TwoPhaseCommittingSink } from './connector/sink.js';
+export {
+  BasePathBucketAssigner,
+  DEFAULT_BUCKET_CHECK_INTERVAL,
+  DEFAULT_DATE_TIME_BUCKET_FORMAT,
+  DateTimeBucketAssigner,
+  DefaultRollingPolicy,
+  DefaultRollingPolicyBuilder,
+  FILE_SINK_STATE_VERSION,
+  FileCommitter,
+  FileSink,
+  FileWriter,
+  OnCheckpointRollingPolicy,
+  OutputFileConfig,
+  OutputFileConfigBuilder,
+  RowFormatBuilder,
+  SimpleStringEncoder,
+} from './sinks/file-sink/index.js';
+export type {
+  BucketAssigner,
+  BucketAssignerContext,
+  Encoder,
+  FileSinkCommittable,
+  FileSinkSettings,
+  FileWriterBucketState,
+  FileWriterConfig,
+  FileWriterStatus,
+  InProgressFileState,
+  PartFileInfo,
+  RollingPolicy,
+  SimpleStringEncoderCharset,
+} from './sinks/file-sink/index.js';
+export {
+  CHECKPOINT_METADATA_VERSION,
+  CheckpointStorage,
+  DEFAULT_LOCAL_CHECKPOINT_DIRECTORY,
+  LocalDirectoryCheckpointStorage,
+  MemoryCheckpointStorage,
+  checkpointStorageFromUri,
+  checkpointsToDiscard,
+} from './checkpoint/storage/index.js';
+export type {
+  CheckpointKind,
+  CheckpointMetadata,
+  CheckpointMetadataInput,
+  CheckpointStorageLocation,
+  CheckpointStorageOptions,
+  CheckpointStorageStatus,
+  CheckpointStorageSupports,
+  CheckpointWarningListener,
+  CompletedCheckpoint,
+  FindLatestValidOptions,
+  JobCheckpointStorage,
+  LoadCheckpointOptions,
+  LocalDirectoryCheckpointStorageOptions,
+  MemoryCheckpointStorageOptions,
+  StateHandle,
+  StateHandleScope,
+} from './checkpoint/storage/index.js';
+export { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointRetention, DEFAULT_CHECKPOINT_TIMEOUT_MS } from './api/checkpoint-config.js';
+export { OperatorStateStore } from './state/operator-state-store.js';
+export type { OperatorListState } from './state/operator-state-store.js';
+export type { CheckpointedFunction, CheckpointListener, FunctionInitializationContext, FunctionSnapshotContext } from './functions/checkpointed-function.js';
 export {
   CollectionSource,
   DataGeneratorSource,

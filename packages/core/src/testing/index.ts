@@ -19,3 +19,7 @@ export type { TransportConformanceOptions } from './transport-conformance.js';
 export { stateBackendConformanceSuite, type StateBackendConformanceOptions } from './state-backend-conformance.js';
 export { StreamTestHarness } from './stream-test-harness.js';
 export type { HarnessRecord, StreamTestHarnessOptions } from './stream-test-harness.js';
+export { checkpointStorageConformanceSuite, corruptCheckpointBytes } from './checkpoint-storage-conformance.js';
+export type { CheckpointCorruption, CheckpointStorageConformanceOptions } from './checkpoint-storage-conformance.js';
+export { TwoPhaseCommitTestDriver } from '../sinks/file-sink/two-phase-commit-test-driver.js';
+export type { SinkTestCheckpoint, TwoPhaseCommitTestDriverOptions } from '../sinks/file-sink/two-phase-commit-test-driver.js';
