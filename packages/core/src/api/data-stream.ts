@@ -3,7 +3,7 @@
  * `DataStream` and `SingleOutputStreamOperator`).
  */
 import { instantiateFunction } from '../functions/instantiate-function.js';
-import type { Sink } from '../connector/sink.js';
+import { isTwoPhaseCommittingSink, type Sink, type TwoPhaseCommittingSink } from '../connector/sink.js';
 import { WatermarkStrategy } from '../eventtime/watermark-strategy.js';
 import { TimestampsAndWatermarksOperator } from '../runtime/operators/timestamps-and-watermarks-operator.js';
 import type {
@@ -24,6 +24,7 @@ import { FlatMapOperator } from '../runtime/operators/flat-map-operator.js';
 import { MapOperator } from '../runtime/operators/map-operator.js';
 import { ProcessOperator } from '../runtime/operators/process-operator.js';
 import { SinkFunctionOperator, SinkWriterOperator } from '../runtime/operators/sink-operator.js';
+import { TwoPhaseCommitSinkOperator, twoPhaseCommitSinkFactories } from '../runtime/operators/two-phase-commit-sink-operator.js';
 import type { StreamOperatorFactory } from '../runtime/stream-operator.js';
 import { PrintSink } from '../sinks/print-sink.js';
 import { AllWindowedStream } from './all-windowed-stream.js';
@@ -267,6 +268,12 @@ export class DataStream<T> {
 
   /** Writes the stream to a `Sink`. */
   sinkTo(sink: Sink<T>): DataStreamSink<T> {
+    if (isTwoPhaseCommittingSink(sink as Sink<unknown>)) {
+      // Exactly-once: the sink stages its output and commits it when checkpoints complete.
+      const factory = (): TwoPhaseCommitSinkOperator => new TwoPhaseCommitSinkOperator(instantiateFunction(sink as TwoPhaseCommittingSink<unknown, unknown, unknown>));
+      twoPhaseCommitSinkFactories.add(factory);
+      return this.addSinkOperator('Sink: Writer', factory);
+    }
     void new SinkWriterOperator(sink);
     return this.addSinkOperator('Sink: Writer', () => new SinkWriterOperator(instantiateFunction(sink as Sink<unknown>)));
   }

@@ -18,6 +18,10 @@ export interface ExecutionContext {
   executor?: PipelineExecutor;
   /** Called with each job graph at `execute`; when it returns true the job is not run and `execute` never settles. */
   interceptPlan?: (jobGraph: JobGraph, jobName: string) => boolean;
+  /** `weir run --from-savepoint PATH`. */
+  fromSavepoint?: string;
+  /** `weir run --allow-non-restored-state`. */
+  allowNonRestoredState?: boolean;
 }
 
 const KEY = Symbol.for('weir.execution-context');

@@ -6,6 +6,9 @@
 import './keyed-stream.js';
 import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { checkpointStorageFromUri } from '../checkpoint/storage/checkpoint-storage-from-uri.js';
+import { DEFAULT_LOCAL_CHECKPOINT_DIRECTORY } from '../checkpoint/storage/local-directory-checkpoint-storage.js';
+import { twoPhaseCommitSinkFactories } from '../runtime/operators/two-phase-commit-sink-operator.js';
 import { ErrorCodes, WeirError } from '../errors.js';
 import type { Source } from '../connector/source.js';
 import { WatermarkStrategy } from '../eventtime/watermark-strategy.js';
@@ -28,6 +31,7 @@ import { SocketTextSource } from '../sources/socket-text-source.js';
 import { DataStream } from './data-stream.js';
 import { getExecutionContext } from './execution-context.js';
 import { ExecutionConfig } from './execution-config.js';
+import { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointRetention } from './checkpoint-config.js';
 import { RuntimeExecutionMode } from './runtime-execution-mode.js';
 
 /** Options of {@link StreamExecutionEnvironment.getExecutionEnvironment}. */
@@ -40,6 +44,10 @@ export interface EnvironmentOptions {
   runtimeMode?: RuntimeExecutionMode;
   /** Buffer timeout in ms (default 100): > 0 flush period, 0 flush every record, -1 only full frames. */
   bufferTimeout?: number;
+  /** A savepoint or retained checkpoint (its directory) to start from; default: the CLI's `--from-savepoint`. */
+  fromSavepoint?: string;
+  /** Start even if the savepoint holds state of operators the job lacks (that state is dropped). */
+  allowNonRestoredState?: boolean;
 }
 
 /** Records per frame between actors. */
@@ -52,7 +60,10 @@ export class StreamExecutionEnvironment {
   private runtimeMode: RuntimeExecutionMode;
   private bufferTimeout: number;
   private chainingEnabled = true;
-  private restartStrategy: RestartStrategyConfiguration = RestartStrategies.noRestart();
+  private restartStrategy: RestartStrategyConfiguration | undefined;
+  private readonly checkpointConfig = new CheckpointConfig();
+  private readonly fromSavepoint: string | undefined;
+  private readonly allowNonRestoredState: boolean;
   private stateBackend: StateBackend = new MemoryStateBackend();
   private readonly config = new ExecutionConfig();
   private transformations: Transformation[] = [];
@@ -64,6 +75,8 @@ export class StreamExecutionEnvironment {
     this.maxParallelism = options.maxParallelism;
     this.runtimeMode = context?.runtimeMode ?? options.runtimeMode ?? RuntimeExecutionMode.STREAMING;
     this.bufferTimeout = checkBufferTimeout(options.bufferTimeout ?? 100);
+    this.fromSavepoint = context?.fromSavepoint ?? options.fromSavepoint;
+    this.allowNonRestoredState = context?.allowNonRestoredState ?? options.allowNonRestoredState ?? false;
   }
 
   /** Creates the environment for the context the program runs in (the CLI's settings, or local defaults). */
@@ -130,7 +143,24 @@ export class StreamExecutionEnvironment {
     return this.chainingEnabled;
   }
 
-  /** Sets what happens when a task fails; the default without checkpoints is no restart (as in Flink). */
+  /**
+   * Turns on periodic checkpoints every `intervalMs` (Flink's `enableCheckpointing`); `mode` is EXACTLY_ONCE (the
+   * default, barriers aligned) or AT_LEAST_ONCE. More settings in {@link getCheckpointConfig}.
+   */
+  enableCheckpointing(intervalMs: number, mode: CheckpointingMode = CheckpointingMode.EXACTLY_ONCE): this {
+    this.checkpointConfig.setCheckpointInterval(intervalMs).setCheckpointingMode(mode);
+    return this;
+  }
+
+  /** The checkpointing settings (timeout, pauses, storage, retention...). */
+  getCheckpointConfig(): CheckpointConfig {
+    return this.checkpointConfig;
+  }
+
+  /**
+   * Sets what happens when a task fails. The default is no restart without checkpoints, and with checkpoints a
+   * restart every second without limit (as in Flink).
+   */
   setRestartStrategy(strategy: RestartStrategyConfiguration): this {
     this.restartStrategy = strategy;
     return this;
@@ -148,9 +178,10 @@ export class StreamExecutionEnvironment {
     return this.stateBackend;
   }
 
-  /** The restart strategy. */
+  /** The restart strategy (the default depends on whether checkpointing is on). */
   getRestartStrategy(): RestartStrategyConfiguration {
-    return this.restartStrategy;
+    if (this.restartStrategy !== undefined) return this.restartStrategy;
+    return this.checkpointConfig.isCheckpointingEnabled() ? RestartStrategies.fixedDelayRestart(Number.MAX_SAFE_INTEGER, 1000) : RestartStrategies.noRestart();
   }
 
   /** The execution config (auto-watermark interval and other settings). */
@@ -275,10 +306,36 @@ export class StreamExecutionEnvironment {
         initialCredits: DEFAULT_INITIAL_CREDITS,
         autoWatermarkIntervalMs: this.config.getAutoWatermarkInterval(),
       },
-      restartStrategy: this.restartStrategy,
+      restartStrategy: this.getRestartStrategy(),
       stateBackend: this.stateBackend,
+      checkpointing: this.checkpointingSettings(mode),
+      restoreFrom: this.fromSavepoint === undefined ? undefined : { pointer: this.fromSavepoint, allowNonRestoredState: this.allowNonRestoredState },
     };
+    if (mode === 'STREAMING' && submission.checkpointing === undefined) {
+      const committing = [...jobGraph.streamGraph.nodes.values()].filter((n) => n.operatorFactory !== undefined && twoPhaseCommitSinkFactories.has(n.operatorFactory));
+      for (const n of committing) {
+        console.warn(`Warning: "${n.name}" commits its output on checkpoints, but checkpointing is off: it writes nothing final until the end of bounded input. Call env.enableCheckpointing(intervalMs).`);
+      }
+    }
     return (context?.executor ?? new EmbeddedExecutor()).submit(submission);
+  }
+
+  private checkpointingSettings(mode: ExecutionMode): JobSubmission['checkpointing'] {
+    const c = this.checkpointConfig;
+    // BATCH mode takes no checkpoints (semantics.md); it still ends with a final commit.
+    if (!c.isCheckpointingEnabled() || mode === 'BATCH') return undefined;
+    const storage = c.getCheckpointStorage() ?? DEFAULT_LOCAL_CHECKPOINT_DIRECTORY;
+    return {
+      interval: c.getCheckpointInterval(),
+      timeout: c.getCheckpointTimeout(),
+      minPause: c.getMinPauseBetweenCheckpoints(),
+      maxConcurrent: c.getMaxConcurrentCheckpoints(),
+      tolerableFailures: c.getTolerableCheckpointFailureNumber(),
+      retained: c.getNumRetainedCheckpoints(),
+      mode: c.getCheckpointingMode(),
+      storage: typeof storage === 'string' ? checkpointStorageFromUri(storage) : storage,
+      retainOnCancellation: c.getExternalizedCheckpointRetention() === ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION,
+    };
   }
 
   private resolveMode(jobGraph: JobGraph): ExecutionMode {

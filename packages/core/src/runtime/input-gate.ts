@@ -18,7 +18,20 @@ export interface InputChannelInfo {
 export type GateEvent =
   | { readonly type: 'watermark'; readonly watermark: number }
   | { readonly type: 'watermark-status'; readonly idle: boolean }
-  | { readonly type: 'end-of-input'; readonly inputIndex: number; readonly allEnded: boolean };
+  | { readonly type: 'end-of-input'; readonly inputIndex: number; readonly allEnded: boolean }
+  | { readonly type: 'checkpoint'; readonly checkpointId: number; readonly timestamp: number; readonly savepoint: boolean };
+
+/** How the gate treats checkpoint barriers: aligned (exactly-once) or counted (at-least-once). */
+export type BarrierHandling = 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+
+/** A checkpoint whose barriers are arriving. */
+interface PendingAlignment {
+  readonly checkpointId: number;
+  readonly timestamp: number;
+  readonly savepoint: boolean;
+  /** Channels that delivered its barrier. */
+  readonly arrived: Set<number>;
+}
 
 interface ChannelState {
   readonly reader: ChannelReader;
@@ -28,6 +41,12 @@ interface ChannelState {
   /** Counts for the output watermark: active and caught up with it (Flink's StatusWatermarkValve). */
   aligned: boolean;
   ended: boolean;
+  /** Exactly-once: the channel delivered the barrier of the checkpoint being aligned; its frames wait. */
+  blocked: boolean;
+  /** Frames of a blocked channel, in order. */
+  deferred: Frame[];
+  /** The last checkpoint whose barrier the channel delivered. */
+  lastBarrier: number;
 }
 
 const NO_EVENTS: readonly GateEvent[] = [];
@@ -42,9 +61,22 @@ export class InputGate {
   private allIdle = false;
   private readonly remainingPerInput = new Map<number, number>();
   private remaining: number;
+  private readonly pendingAlignments = new Map<number, PendingAlignment>();
+  private blockedCount = 0;
 
-  /** Opens a reader per channel; `onArrival` wakes the task, `onError` fails it. */
-  constructor(transport: Transport, infos: readonly InputChannelInfo[], onArrival: () => void, onError: (e: Error) => void, initialCredits?: number) {
+  /**
+   * Opens a reader per channel; `onArrival` wakes the task, `onError` fails it. `barriers` says how checkpoint
+   * barriers are handled: exactly-once aligns them (a channel that delivered a barrier is blocked until every open
+   * channel did), at-least-once only counts them.
+   */
+  constructor(
+    transport: Transport,
+    infos: readonly InputChannelInfo[],
+    onArrival: () => void,
+    onError: (e: Error) => void,
+    initialCredits?: number,
+    private readonly barriers: BarrierHandling = 'EXACTLY_ONCE',
+  ) {
     this.channels = infos.map((info, index) => ({
       reader: new ChannelReader(
         transport,
@@ -64,6 +96,9 @@ export class InputGate {
       idle: false,
       aligned: true,
       ended: false,
+      blocked: false,
+      deferred: [],
+      lastBarrier: 0,
     }));
     for (const c of this.channels) this.remainingPerInput.set(c.inputIndex, (this.remainingPerInput.get(c.inputIndex) ?? 0) + 1);
     this.remaining = this.channels.length;
@@ -88,7 +123,17 @@ export class InputGate {
 
   /** True when a frame waits. */
   hasFrame(): boolean {
+    if (this.blockedCount > 0) this.deferBlockedHead();
     return this.head < this.queueFrames.length;
+  }
+
+  /** Moves frames of blocked channels at the head of the queue aside, until the head is from an open channel. */
+  private deferBlockedHead(): void {
+    while (this.head < this.queueFrames.length) {
+      const channel = this.channels[this.queueChannels[this.head]];
+      if (!channel.blocked) return;
+      channel.deferred.push(this.takeFrame());
+    }
   }
 
   /** The channel of the next frame; call before {@link takeFrame}. */
@@ -138,12 +183,73 @@ export class InputGate {
         const left = this.remainingPerInput.get(state.inputIndex)! - 1;
         this.remainingPerInput.set(state.inputIndex, left);
         const events = this.remaining > 0 ? [...this.minimumOverAligned()] : [];
+        if (this.pendingAlignments.size > 0) events.push(...this.completeAlignments());
         if (left === 0) events.push({ type: 'end-of-input', inputIndex: state.inputIndex, allEnded: this.remaining === 0 });
         return events;
       }
       case 'barrier':
-        return NO_EVENTS;
+        return this.onBarrier(channel, control.checkpointId, control.timestamp, control.savepoint);
     }
+  }
+
+  /**
+   * A barrier arrived on `channel`. When every open channel delivered it, the checkpoint event is returned (and, in
+   * exactly-once mode, the blocked channels reopen with their deferred frames first). A barrier of a newer checkpoint
+   * cancels the alignment of older ones (their checkpoints were abandoned upstream).
+   */
+  private onBarrier(channel: number, checkpointId: number, timestamp: number, savepoint: boolean): readonly GateEvent[] {
+    const state = this.channels[channel];
+    if (checkpointId <= state.lastBarrier) return NO_EVENTS;
+    state.lastBarrier = checkpointId;
+    if (this.barriers === 'EXACTLY_ONCE') for (const id of this.pendingAlignments.keys()) if (id < checkpointId) this.cancelAlignment(id);
+    let pending = this.pendingAlignments.get(checkpointId);
+    if (pending === undefined) this.pendingAlignments.set(checkpointId, (pending = { checkpointId, timestamp, savepoint, arrived: new Set() }));
+    pending.arrived.add(channel);
+    if (this.barriers === 'EXACTLY_ONCE' && !state.blocked) {
+      state.blocked = true;
+      this.blockedCount++;
+    }
+    return this.completeAlignments();
+  }
+
+  /** Checkpoints whose barriers came on every open channel. */
+  private completeAlignments(): readonly GateEvent[] {
+    let events: GateEvent[] | undefined;
+    for (const pending of [...this.pendingAlignments.values()].sort((a, b) => a.checkpointId - b.checkpointId)) {
+      if (!this.channels.every((c, i) => c.ended || pending.arrived.has(i))) continue;
+      this.pendingAlignments.delete(pending.checkpointId);
+      // At-least-once: an older checkpoint still counting is overtaken; it can no longer complete here.
+      for (const id of this.pendingAlignments.keys()) if (id < pending.checkpointId) this.pendingAlignments.delete(id);
+      this.unblockAll();
+      (events ??= []).push({ type: 'checkpoint', checkpointId: pending.checkpointId, timestamp: pending.timestamp, savepoint: pending.savepoint });
+    }
+    return events ?? NO_EVENTS;
+  }
+
+  private cancelAlignment(checkpointId: number): void {
+    this.pendingAlignments.delete(checkpointId);
+    this.unblockAll();
+  }
+
+  /** Reopens blocked channels: their deferred frames go to the front of the queue, in order. */
+  private unblockAll(): void {
+    if (this.blockedCount === 0) return;
+    const frontChannels: number[] = [];
+    const frontFrames: Frame[] = [];
+    this.channels.forEach((c, i) => {
+      if (!c.blocked) return;
+      c.blocked = false;
+      for (const f of c.deferred) {
+        frontChannels.push(i);
+        frontFrames.push(f);
+      }
+      c.deferred = [];
+    });
+    this.blockedCount = 0;
+    if (frontFrames.length === 0) return;
+    this.queueChannels = [...frontChannels, ...this.queueChannels.slice(this.head)];
+    this.queueFrames = [...frontFrames, ...this.queueFrames.slice(this.head)];
+    this.head = 0;
   }
 
   /** Closes every reader; safe to call twice. */

@@ -6,7 +6,15 @@
  */
 import { match } from 'ts-pattern';
 import { describeCause, ErrorCodes, WeirError } from '../errors.js';
+import { assembleRestore, loadCheckpointData, type CheckpointData, type JobRestore } from '../checkpoint/checkpoint-data.js';
+import { CheckpointCoordinator, type CheckpointCoordinatorSettings, type CheckpointStats, type CoordinatedTask } from '../checkpoint/checkpoint-coordinator.js';
+import type { CheckpointStorage } from '../checkpoint/storage/checkpoint-storage.js';
+import type { CheckpointStorageLocation } from '../checkpoint/storage/checkpoint-storage-location.js';
+import type { JobCheckpointStorage } from '../checkpoint/storage/job-checkpoint-storage.js';
+import { LocalDirectoryCheckpointStorage } from '../checkpoint/storage/local-directory-checkpoint-storage.js';
 import type { Source, SourceSplit } from '../connector/source.js';
+import type { BarrierHandling } from './input-gate.js';
+import { operatorIdOf } from './stream-task.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import type { StateBackend } from '../state/state-backend.js';
 import { createRestartBackoff, type RestartStrategyConfiguration } from '../restart/restart-strategies.js';
@@ -29,6 +37,20 @@ export interface JobSubmission {
   readonly settings: TaskSettings;
   readonly restartStrategy: RestartStrategyConfiguration;
   readonly stateBackend: StateBackend;
+  /** Checkpointing settings, or undefined when checkpointing is off. */
+  readonly checkpointing?: JobCheckpointing;
+  /** A savepoint or retained checkpoint to start from. */
+  readonly restoreFrom?: { readonly pointer: string; readonly allowNonRestoredState: boolean };
+}
+
+/** The checkpointing settings of a job. */
+export interface JobCheckpointing extends CheckpointCoordinatorSettings {
+  /** How multi-input tasks handle barriers. */
+  readonly mode: BarrierHandling;
+  /** Where checkpoints go. */
+  readonly storage: CheckpointStorage;
+  /** Whether completed checkpoints survive a cancellation. */
+  readonly retainOnCancellation: boolean;
 }
 
 /** A message from a task (or its coordinator) to the job master. */
@@ -40,6 +62,7 @@ interface Attempt {
   readonly number: number;
   readonly tasks: Map<string, StreamTask>;
   readonly coordinators: Map<string, SourceCoordinator>;
+  checkpoints: CheckpointCoordinator | undefined;
   running: number;
   failure: Error | undefined;
   cancelling: boolean;
@@ -58,6 +81,12 @@ export class JobMaster {
   private readonly collected = new Map<string, unknown[]>();
   private readonly collectListeners = new Set<CollectListener>();
   private readonly metrics = new JobMetrics();
+  /** The latest completed checkpoint (or the savepoint the job started from). */
+  private latestCheckpoint: CheckpointData | undefined;
+  private lastCheckpointId = 0;
+  private jobStorage: JobCheckpointStorage | undefined;
+  private readonly retainedCheckpoints = new Map<number, CheckpointStorageLocation>();
+  private readonly checkpointHistory: CheckpointStats[] = [];
   /** Resolves with the result, or rejects with JOB_FAILED / JOB_CANCELLED. */
   readonly result: Promise<JobExecutionResult>;
 
@@ -85,6 +114,11 @@ export class JobMaster {
     return this.metrics.snapshot();
   }
 
+  /** Statistics of the job's recent checkpoints (the last 20), oldest first. */
+  getCheckpointStats(): readonly CheckpointStats[] {
+    return [...this.checkpointHistory];
+  }
+
   /** Listens to collected records; returns a function that stops listening. */
   onCollect(listener: CollectListener): () => void {
     this.collectListeners.add(listener);
@@ -103,6 +137,42 @@ export class JobMaster {
   }
 
   private async run(): Promise<JobExecutionResult> {
+    try {
+      await this.prepareCheckpoints();
+    } catch (e) {
+      this.status = 'FAILED';
+      throw e;
+    }
+    const result = await this.runAttempts().catch(async (e: unknown) => {
+      await this.cleanUpCheckpoints();
+      throw e;
+    });
+    await this.cleanUpCheckpoints();
+    return result;
+  }
+
+  /** Opens checkpoint storage and loads the savepoint to start from; a savepoint that does not fit fails here. */
+  private async prepareCheckpoints(): Promise<void> {
+    const { checkpointing, restoreFrom, jobId, jobGraph } = this.submission;
+    if (checkpointing !== undefined) this.jobStorage = await checkpointing.storage.createJobStorage(jobId);
+    if (restoreFrom === undefined) return;
+    const storage = restoreFrom.pointer.startsWith('memory://') && checkpointing !== undefined ? checkpointing.storage : new LocalDirectoryCheckpointStorage();
+    const data = await loadCheckpointData(storage, restoreFrom.pointer);
+    assembleRestore(data, jobGraph, operatorIdOf, restoreFrom.allowNonRestoredState);
+    this.latestCheckpoint = data;
+    this.lastCheckpointId = data.checkpointId;
+  }
+
+  /** Discards the retained checkpoints when the job finished, or was cancelled without retention (as Flink does). */
+  private async cleanUpCheckpoints(): Promise<void> {
+    const storage = this.jobStorage;
+    if (storage === undefined) return;
+    const keep = this.status === 'FAILED' || (this.status === 'CANCELED' && this.submission.checkpointing?.retainOnCancellation === true);
+    if (!keep) for (const location of this.retainedCheckpoints.values()) await storage.discard(location).catch(() => undefined);
+    this.retainedCheckpoints.clear();
+  }
+
+  private async runAttempts(): Promise<JobExecutionResult> {
     const started = Date.now();
     const backoff = createRestartBackoff(this.submission.restartStrategy);
     for (let number = 0; ; number++) {
@@ -148,17 +218,37 @@ export class JobMaster {
     const slots = Math.max(...jobGraph.vertices.map((v) => v.parallelism));
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
-    const attempt: Attempt = { number, tasks: new Map(), coordinators: new Map(), running: 0, failure: undefined, cancelling: false, done: resolveDone };
+    const attempt: Attempt = {
+      number,
+      tasks: new Map(),
+      coordinators: new Map(),
+      checkpoints: undefined,
+      running: 0,
+      failure: undefined,
+      cancelling: false,
+      done: resolveDone,
+    };
     this.attempt = attempt;
+    const checkpointing = this.submission.checkpointing;
+    // Every attempt ends with a final checkpoint (tasks wait for each other before sinks commit their last output).
+    const finalCheckpoint = true;
     try {
+      const latest = this.latestCheckpoint;
+      // Operators missing from the job were accepted (or refused) when the savepoint was loaded.
+      const restore: JobRestore | undefined = latest === undefined ? undefined : assembleRestore(latest, jobGraph, operatorIdOf, true);
       this.taskManager.allocateSlots(jobId, slots);
       for (const vertex of jobGraph.vertices) {
         if (vertex.head.kind !== 'source') continue;
-        const coordinator = new SourceCoordinator(vertex.head.source as Source<unknown, SourceSplit, unknown>, vertex.parallelism, {
-          addSplits: (subtask, splits) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.mailbox.put({ kind: 'add-splits', splits }),
-          noMoreSplits: (subtask) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.mailbox.put({ kind: 'no-more-splits' }),
-          fail: (error) => this.handle({ type: 'coordinator-failed', attempt: number, error }),
-        });
+        const coordinator = new SourceCoordinator(
+          vertex.head.source as Source<unknown, SourceSplit, unknown>,
+          vertex.parallelism,
+          {
+            addSplits: (subtask, splits) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.mailbox.put({ kind: 'add-splits', splits }),
+            noMoreSplits: (subtask) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.mailbox.put({ kind: 'no-more-splits' }),
+            fail: (error) => this.handle({ type: 'coordinator-failed', attempt: number, error }),
+          },
+          restore?.enumerators.get(vertex.id),
+        );
         attempt.coordinators.set(vertex.id, coordinator);
         coordinator.start();
       }
@@ -176,27 +266,69 @@ export class JobMaster {
             mode: this.submission.mode,
             settings: this.submission.settings,
             stateBackend: this.submission.stateBackend,
+            checkpointing: { enabled: checkpointing !== undefined, mode: checkpointing?.mode ?? 'EXACTLY_ONCE', finalCheckpoint },
+            restore: restore?.tasks.get(`${vertex.id}#${subtaskIndex}`),
           };
           const deployed = this.taskManager.deploy(deployment, services);
           attempt.tasks.set(`${vertex.id}#${subtaskIndex}`, deployed.task);
           started.push(deployed);
         }
       }
+      if (finalCheckpoint) attempt.checkpoints = this.createCheckpointCoordinator(attempt);
       // Every task is known before any starts, so that split assignments always find their task.
       for (const { task, start } of started) {
         attempt.running++;
         void start().then((o) => this.handle({ type: 'task-ended', attempt: number, taskName: task.taskName, outcome: o }));
       }
+      attempt.checkpoints?.start();
     } catch (e) {
       attempt.failure = e instanceof Error ? e : new Error(String(e));
       this.cancelAttempt(attempt);
       if (attempt.running === 0) attempt.done();
     }
     await done;
+    if (attempt.checkpoints !== undefined) {
+      await attempt.checkpoints.stop();
+      this.lastCheckpointId = Math.max(this.lastCheckpointId, attempt.checkpoints.nextCheckpointId - 1);
+    }
     for (const c of attempt.coordinators.values()) await c.close().catch(() => undefined);
     for (const task of attempt.tasks.values()) task.closeChannels();
     this.taskManager.releaseSlots(jobId);
     return attempt.failure;
+  }
+
+  private createCheckpointCoordinator(attempt: Attempt): CheckpointCoordinator {
+    const { jobGraph } = this.submission;
+    const settings = this.submission.checkpointing ?? { interval: 0, timeout: 600_000, minPause: 0, maxConcurrent: 1, tolerableFailures: 0, retained: 1 };
+    const tasks: CoordinatedTask[] = jobGraph.vertices.flatMap((v) =>
+      Array.from({ length: v.parallelism }, (_, subtask) => ({ vertexId: v.id, subtask, parallelism: v.parallelism, isSource: v.head.kind === 'source' })),
+    );
+    const number = attempt.number;
+    return new CheckpointCoordinator(settings, tasks, this.jobStorage, this.lastCheckpointId, this.retainedCheckpoints, {
+      triggerSources: (checkpointId, timestamp) => {
+        const enumerators: Record<string, unknown> = {};
+        for (const v of jobGraph.vertices) {
+          if (v.head.kind !== 'source') continue;
+          enumerators[operatorIdOf(v.head)] = attempt.coordinators.get(v.id)?.snapshotState(checkpointId);
+          for (let i = 0; i < v.parallelism; i++) attempt.tasks.get(`${v.id}#${i}`)?.mailbox.put({ kind: 'trigger-checkpoint', checkpointId, timestamp, savepoint: false });
+        }
+        return enumerators;
+      },
+      notifyComplete: (checkpointId) => {
+        for (const task of attempt.tasks.values()) task.mailbox.put({ kind: 'checkpoint-complete', checkpointId });
+      },
+      onCompleted: (data) => {
+        this.latestCheckpoint = data;
+        this.lastCheckpointId = data.checkpointId;
+      },
+      failJob: (error) => this.handle({ type: 'coordinator-failed', attempt: number, error }),
+      onStats: (stats) => {
+        const i = this.checkpointHistory.findIndex((s) => s.checkpointId === stats.checkpointId);
+        if (i >= 0) this.checkpointHistory[i] = stats;
+        else this.checkpointHistory.push(stats);
+        if (this.checkpointHistory.length > 20) this.checkpointHistory.shift();
+      },
+    });
   }
 
   private servicesFor(attempt: Attempt): TaskServices {
@@ -212,6 +344,9 @@ export class JobMaster {
         for (const v of values) list.push(v);
         for (const l of this.collectListeners) l(sinkId, values);
       },
+      acknowledgeCheckpoint: (vertexId, subtask, checkpointId, state) => attempt.checkpoints?.acknowledge(vertexId, subtask, checkpointId, state),
+      declineCheckpoint: (vertexId, subtask, checkpointId, error) => attempt.checkpoints?.decline(vertexId, subtask, checkpointId, error),
+      reportFinished: (vertexId, subtask, state) => attempt.checkpoints?.taskFinished(vertexId, subtask, state),
     };
   }
 

@@ -27,12 +27,18 @@ export class SourceCoordinator implements SplitEnumeratorContext<SourceSplit> {
     source: Source<unknown, SourceSplit, unknown>,
     private readonly parallelism: number,
     private readonly gateway: ReaderGateway,
+    restoredState?: unknown,
   ) {
-    this.enumerator = source.createEnumerator(this);
+    this.enumerator = restoredState === undefined ? source.createEnumerator(this) : source.restoreEnumerator(this, restoredState);
   }
 
   /** Starts the enumerator. */
-  start(): void {
+  /** The enumerator's state for checkpoint `checkpointId`. */
+  snapshotState(checkpointId: number): unknown {
+    return this.enumerator.snapshotState(checkpointId);
+  }
+
+    start(): void {
     this.guard(() => this.enumerator.start());
   }
 

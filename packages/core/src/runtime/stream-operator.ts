@@ -4,6 +4,7 @@
  * Every method may return a promise; the caller awaits it before the next call, so order is preserved, and a
  * synchronous operator costs no promise at all.
  */
+import type { OperatorSnapshot, RestoredOperatorState } from '../checkpoint/task-state.js';
 import type { RuntimeContext } from '../functions/user-functions.js';
 import type { Key } from '../keys/key-group.js';
 import type { StateBackend } from '../state/state-backend.js';
@@ -71,6 +72,10 @@ export interface OperatorContext {
   readonly operatorId: string;
   /** The operator instance's metrics (counters summed over subtasks by the JobManager). */
   readonly metrics: MetricGroup;
+  /** The state this instance is restored from (a checkpoint or savepoint), or undefined on a fresh start. */
+  readonly restored?: RestoredOperatorState;
+  /** Whether the job takes checkpoints (periodic ones, or a final one at the end of bounded input in BATCH mode). */
+  readonly checkpointing?: boolean;
 }
 
 /** A runtime operator. */
@@ -89,6 +94,13 @@ export interface StreamOperator {
   endInput(inputIndex: number): MaybePromise;
   /** All input ended: emit what is left. */
   finish(): MaybePromise;
+  /**
+   * Takes this instance's part of checkpoint `checkpointId`, before the barrier goes downstream: nothing else runs
+   * on the task until it returns (or its promise resolves).
+   */
+  snapshotState(checkpointId: number, timestamp: number): OperatorSnapshot | Promise<OperatorSnapshot>;
+  /** Checkpoint `checkpointId` completed (every task acknowledged it and its metadata is written). */
+  notifyCheckpointComplete(checkpointId: number): MaybePromise;
   /** Releases resources; called on success and on failure. */
   close(): MaybePromise;
 }

@@ -7,6 +7,9 @@
  * -> close. Backpressure: while any outgoing channel waits for credit, the task takes no input (a source stops
  * polling), so a slow consumer slows its producers and memory stays bounded.
  */
+import { encodeTaskSnapshot } from '../checkpoint/task-snapshot-codec.js';
+import type { OperatorSnapshot } from '../checkpoint/task-state.js';
+import { END_OF_INPUT_CHECKPOINT_ID } from '../connector/sink.js';
 import { ErrorCodes, WeirError } from '../errors.js';
 import type { InputStatus, SourceReader, SourceSplit } from '../connector/source.js';
 import type { RuntimeContext } from '../functions/user-functions.js';
@@ -28,6 +31,11 @@ import type { TaskDeployment, TaskMail, TaskOutcome, TaskServices } from './task
 
 class TaskCancelled extends Error {}
 
+/** The id that matches an operator's state in checkpoints and savepoints: its uid, or one derived from the job's shape. */
+export function operatorIdOf(node: StreamNode): string {
+  return node.uid ?? `operator-${node.id}`;
+}
+
 function notKeyed(operatorName: string): never {
   throw new TypeError(`Keyed state is only available on a keyed stream (after keyBy); "${operatorName}" is not keyed`);
 }
@@ -42,6 +50,10 @@ export class StreamTask {
   private readonly vertex: JobVertex;
   private readonly subtaskIndex: number;
   private readonly operators = new Map<number, StreamOperator>();
+  /** Operator ids (uid or derived) of the chain's operators, by node id. */
+  private readonly operatorIds = new Map<number, string>();
+  /** Set once the final checkpoint completed (the task may end). */
+  private finalCheckpointDone = false;
   private readonly operatorOrder: StreamOperator[] = [];
   private readonly writers: RecordWriter[] = [];
   private readonly channelWriters: ChannelWriter[] = [];
@@ -99,6 +111,7 @@ export class StreamTask {
       await this.open();
       await this.processUntilEnd();
       await this.finishOutput();
+      if (this.deployment.checkpointing.finalCheckpoint) await this.finalCheckpoint();
       return { state: 'FINISHED' };
     } catch (e) {
       if (e instanceof TaskCancelled) return { state: 'CANCELED' };
@@ -115,6 +128,7 @@ export class StreamTask {
       if (node.kind === 'operator') {
         const op = node.operatorFactory!();
         this.operators.set(node.id, op);
+        this.operatorIds.set(node.id, operatorIdOf(node));
         this.operatorOrder.push(op);
       }
     }
@@ -172,6 +186,7 @@ export class StreamTask {
         () => this.mailbox.signal(),
         (e) => this.fail(e),
         d.settings.initialCredits,
+        d.checkpointing.mode,
       );
     }
     if (this.writers.length > 0 && d.settings.bufferTimeoutMs > 0) {
@@ -236,7 +251,9 @@ export class StreamTask {
       processingTimeService: this.processingTime,
       autoWatermarkIntervalMs: d.settings.autoWatermarkIntervalMs,
       stateBackend: d.stateBackend,
-      operatorId: node.uid ?? `operator-${node.id}`,
+      operatorId: operatorIdOf(node),
+      restored: d.restore?.get(operatorIdOf(node)),
+      checkpointing: d.checkpointing.finalCheckpoint,
       metrics: this.services.metricGroup(node.uid ?? node.name),
       sendToClient: (sinkId, values) => this.services.sendToClient(sinkId, d.attempt, values),
       runtimeContext,
@@ -259,6 +276,9 @@ export class StreamTask {
       } catch (e) {
         throw this.sourceError(e, 'while starting');
       }
+      // Splits restored from a checkpoint go back to the reader before it registers (as Flink's SourceOperator).
+      const splits = this.deployment.restore?.get(operatorIdOf(this.vertex.head))?.splits ?? [];
+      if (splits.length > 0) this.reader.addSplits([...splits]);
       this.services.registerReader(this.vertex.id, this.subtaskIndex);
       this.schedulePeriodicWatermarks();
     }
@@ -306,6 +326,13 @@ export class StreamTask {
         case 'no-more-splits':
           this.reader?.notifyNoMoreSplits();
           this.readerAvailable = true;
+          break;
+        case 'trigger-checkpoint':
+          // A source task that already ended has reported its final snapshot, which stands for it.
+          if (!this.sourceEnded && !this.finishing) await this.unlessCancelled(this.performCheckpoint(mail.checkpointId, mail.timestamp, mail.savepoint));
+          break;
+        case 'checkpoint-complete':
+          await this.unlessCancelled(this.notifyCheckpointComplete(mail.checkpointId));
           break;
       }
     }
@@ -437,6 +464,9 @@ export class StreamTask {
           if (event.allEnded) this.inputsEnded = true;
           r = head.endInput(event.inputIndex);
           break;
+        case 'checkpoint':
+          r = this.performCheckpoint(event.checkpointId, event.timestamp, event.savepoint);
+          break;
       }
       if (r !== undefined && isPromise(r)) return r.then(() => this.applyGateEvents(events, i + 1));
     }
@@ -475,6 +505,58 @@ export class StreamTask {
       if (this.mailbox.hasMail()) await this.drainMail();
       this.checkInterrupts();
       if (this.outputsAvailable()) return;
+      await this.mailbox.waitForSignal();
+    }
+  }
+
+  /**
+   * Takes the task's part of a checkpoint: the reader's splits and every operator's snapshot, encoded at once; then
+   * the barrier goes downstream behind the records already emitted, and the coordinator gets the acknowledgement.
+   * A failed snapshot declines the checkpoint (the coordinator decides what that means for the job).
+   */
+  private async performCheckpoint(checkpointId: number, timestamp: number, savepoint: boolean): Promise<void> {
+    let state: Uint8Array;
+    try {
+      state = await this.snapshotTask(checkpointId, timestamp);
+    } catch (e) {
+      this.services.declineCheckpoint(this.vertex.id, this.subtaskIndex, checkpointId, e instanceof Error ? e : new Error(String(e)));
+      for (const w of this.writers) w.broadcastControl({ kind: 'barrier', checkpointId, timestamp, savepoint });
+      return;
+    }
+    for (const w of this.writers) w.broadcastControl({ kind: 'barrier', checkpointId, timestamp, savepoint });
+    this.services.acknowledgeCheckpoint(this.vertex.id, this.subtaskIndex, checkpointId, state);
+  }
+
+  private async snapshotTask(checkpointId: number, timestamp: number): Promise<Uint8Array> {
+    const operators: Record<string, OperatorSnapshot> = {};
+    if (this.reader !== undefined) operators[operatorIdOf(this.vertex.head)] = { splits: this.reader.snapshotState(checkpointId) };
+    for (const [nodeId, op] of this.operators) {
+      operators[this.operatorIds.get(nodeId)!] = await op.snapshotState(checkpointId, timestamp);
+    }
+    return encodeTaskSnapshot({ operators });
+  }
+
+  private async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    for (const op of this.operatorOrder) {
+      const r = op.notifyCheckpointComplete(checkpointId);
+      if (r) await r;
+    }
+    if (checkpointId === END_OF_INPUT_CHECKPOINT_ID) this.finalCheckpointDone = true;
+  }
+
+  /**
+   * The end of a task (Flink's final checkpoint, FLIP-147): its final snapshot goes to the coordinator, and the task
+   * waits until every task did and the coordinator completes the final checkpoint; then two-phase-commit sinks commit
+   * their last output. So nothing is committed while any task of the attempt may still fail.
+   */
+  private async finalCheckpoint(): Promise<void> {
+    // Without checkpoints the final snapshot would never be used: only the end is reported.
+    const state = this.deployment.checkpointing.enabled ? this.snapshotTask(END_OF_INPUT_CHECKPOINT_ID, Date.now()) : Promise.resolve(encodeTaskSnapshot({ operators: {} }));
+    await this.unlessCancelled(state.then((s) => this.services.reportFinished(this.vertex.id, this.subtaskIndex, s)));
+    for (;;) {
+      if (this.mailbox.hasMail()) await this.drainMail();
+      this.checkInterrupts();
+      if (this.finalCheckpointDone) return;
       await this.mailbox.waitForSignal();
     }
   }

@@ -2,7 +2,9 @@
  * What the JobManager hands a TaskManager to start one subtask of a job vertex, and the services a task calls back
  * on (its JobManager). In the embedded runtime these are direct calls; across processes they become messages.
  */
+import type { RestoredOperatorState } from '../checkpoint/task-state.js';
 import type { SourceSplit } from '../connector/source.js';
+import type { BarrierHandling } from './input-gate.js';
 import type { JobGraph, JobVertex } from '../graph/job-graph.js';
 import type { ExecutionMode } from './stream-operator.js';
 import type { StateBackend } from '../state/state-backend.js';
@@ -33,6 +35,24 @@ export interface TaskDeployment {
   readonly settings: TaskSettings;
   /** The state backend of the job. */
   readonly stateBackend: StateBackend;
+  /** How the task takes part in checkpoints. */
+  readonly checkpointing: TaskCheckpointing;
+  /** The state of the task's operators (by operator id) when the attempt starts from a checkpoint or savepoint. */
+  readonly restore?: ReadonlyMap<string, RestoredOperatorState>;
+}
+
+/** How a task takes part in checkpoints. */
+export interface TaskCheckpointing {
+  /** Whether the job takes periodic checkpoints. */
+  readonly enabled: boolean;
+  /** How barriers are handled on multi-channel inputs. */
+  readonly mode: BarrierHandling;
+  /**
+   * Whether the task ends with a final checkpoint: at the end of input it reports its final snapshot (only taken with
+   * periodic checkpoints) and waits until every task did, so that two-phase-commit sinks commit their last output
+   * exactly once.
+   */
+  readonly finalCheckpoint: boolean;
 }
 
 /** The calls a task makes to its JobManager. */
@@ -47,6 +67,12 @@ export interface TaskServices {
   metricGroup(scope: string): MetricGroup;
   /** A collect sink sends records to the client. */
   sendToClient(sinkId: string, attempt: number, values: unknown[]): void;
+  /** The task took its part of checkpoint `checkpointId` (a msgpack-encoded `TaskSnapshot`). */
+  acknowledgeCheckpoint(vertexId: string, subtask: number, checkpointId: number, state: Uint8Array): void;
+  /** The task could not take its part of checkpoint `checkpointId`. */
+  declineCheckpoint(vertexId: string, subtask: number, checkpointId: number, error: Error): void;
+  /** The task reached the end of its input and took its final snapshot; it now waits for the final checkpoint. */
+  reportFinished(vertexId: string, subtask: number, state: Uint8Array): void;
 }
 
 /** Mail for a task's mailbox. */
@@ -55,7 +81,9 @@ export type TaskMail =
   | { readonly kind: 'no-more-splits' }
   | { readonly kind: 'flush' }
   | { readonly kind: 'timer'; readonly time: number; readonly callback: (time: number) => void | Promise<void> }
-  | { readonly kind: 'cancel' };
+  | { readonly kind: 'cancel' }
+  | { readonly kind: 'trigger-checkpoint'; readonly checkpointId: number; readonly timestamp: number; readonly savepoint: boolean }
+  | { readonly kind: 'checkpoint-complete'; readonly checkpointId: number };
 
 /** How a task ended. */
 export type TaskOutcome = { readonly state: 'FINISHED' } | { readonly state: 'CANCELED' } | { readonly state: 'FAILED'; readonly error: Error };

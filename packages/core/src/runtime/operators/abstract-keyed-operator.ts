@@ -5,6 +5,7 @@
  * the watermark is forwarded; processing-time timers fire as mail of the task. In BATCH mode the processing-time
  * timers still pending fire at the end of input.
  */
+import type { OperatorSnapshot } from '../../checkpoint/task-state.js';
 import { keyGroupRangeForSubtask, type Key } from '../../keys/key-group.js';
 import type { RuntimeContext, TimerService } from '../../functions/user-functions.js';
 import type { KeyedStateBackend } from '../../state/keyed-state-backend.js';
@@ -52,6 +53,14 @@ export abstract class AbstractKeyedOperator extends AbstractStreamOperator {
     const options = { maxParallelism: c.maxParallelism, keyGroupRange: keyGroupRangeForSubtask(c.maxParallelism, c.parallelism, c.subtaskIndex) };
     this.eventTimeTimers = new TimerQueue(options);
     this.processingTimeTimers = new TimerQueue(options);
+    const restored = c.restored;
+    if (restored !== undefined) {
+      if (restored.keyed.length > 0) await this.keyedBackend.restore(restored.keyed);
+      this.eventTimeTimers.restore(restored.eventTimers);
+      this.processingTimeTimers.restore(restored.processingTimers);
+      const next = this.processingTimeTimers.peek();
+      if (next !== undefined) this.scheduleWakeup(next.timestamp);
+    }
     this.initializeState();
     const r = super.open();
     if (r) await r;
@@ -72,6 +81,21 @@ export abstract class AbstractKeyedOperator extends AbstractStreamOperator {
       getMapState: (d) => backend().getMapState(d),
       getReducingState: (d) => backend().getReducingState(d),
       getAggregatingState: (d) => backend().getAggregatingState(d),
+    };
+  }
+
+  /** Adds the keyed state and the timers to the operator's part of a checkpoint. */
+  override snapshotState(checkpointId: number, timestamp: number): Promise<OperatorSnapshot> {
+    return this.snapshotKeyed(checkpointId, timestamp);
+  }
+
+  private async snapshotKeyed(checkpointId: number, timestamp: number): Promise<OperatorSnapshot> {
+    const base = await super.snapshotState(checkpointId, timestamp);
+    return {
+      ...base,
+      keyed: await this.keyedBackend.snapshot(),
+      eventTimers: this.eventTimeTimers.snapshot(),
+      processingTimers: this.processingTimeTimers.snapshot(),
     };
   }
 

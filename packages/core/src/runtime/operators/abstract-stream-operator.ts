@@ -4,13 +4,17 @@
  * watermarks.
  */
 import { UserFunctionError, WeirError } from '../../errors.js';
+import type { OperatorSnapshot } from '../../checkpoint/task-state.js';
+import { isCheckpointedFunction, isCheckpointListener } from '../../functions/checkpointed-function.js';
 import type { RichFunction, RuntimeContext } from '../../functions/user-functions.js';
+import { OperatorStateStore } from '../../state/operator-state-store.js';
 import { isPromise, type MaybePromise, type OperatorContext, type Output, type StreamOperator } from '../stream-operator.js';
 
 /** Shared behaviour of operators; subclasses implement `processElement`. */
 export abstract class AbstractStreamOperator implements StreamOperator {
   protected context!: OperatorContext;
   protected downstream!: Output;
+  private operatorState: OperatorStateStore | undefined;
 
   /** The user functions (objects) whose `open`/`close` this operator calls. */
   protected abstract userFunctions(): readonly unknown[];
@@ -22,7 +26,34 @@ export abstract class AbstractStreamOperator implements StreamOperator {
 
   open(): MaybePromise {
     const runtimeContext = this.userRuntimeContext();
-    return this.callEach('open', (f) => f.open?.(runtimeContext));
+    const opened = (): MaybePromise => this.callEach('open', (f) => f.open?.(runtimeContext));
+    if (!this.userFunctions().some(isCheckpointedFunction)) return opened();
+    // CheckpointedFunction: initializeState comes before open, as in Flink.
+    const store = (this.operatorState ??= new OperatorStateStore(this.context.restored?.lists));
+    const context = { isRestored: () => this.context.restored !== undefined, getOperatorStateStore: () => store };
+    const r = this.callEach('initializeState', (f) => (isCheckpointedFunction(f) ? f.initializeState(context) : undefined));
+    return r === undefined ? opened() : r.then(opened);
+  }
+
+  /** The operator list states of this instance (created on first use). */
+  protected get operatorStateStore(): OperatorStateStore {
+    return (this.operatorState ??= new OperatorStateStore(this.context.restored?.lists));
+  }
+
+  /**
+   * The operator's part of a checkpoint: user functions that implement `CheckpointedFunction` write their state
+   * first, then the operator list states are taken. Subclasses add theirs.
+   */
+  snapshotState(checkpointId: number, timestamp: number): OperatorSnapshot | Promise<OperatorSnapshot> {
+    const context = { getCheckpointId: () => checkpointId, getCheckpointTimestamp: () => timestamp };
+    const r = this.callEach('snapshotState', (f) => (isCheckpointedFunction(f) ? f.snapshotState(context) : undefined));
+    const take = (): OperatorSnapshot => (this.operatorState === undefined ? {} : { lists: this.operatorState.snapshot() });
+    return r === undefined ? take() : r.then(take);
+  }
+
+  /** Tells user functions that implement `CheckpointListener`. */
+  notifyCheckpointComplete(checkpointId: number): MaybePromise {
+    return this.callEach('notifyCheckpointComplete', (f) => (isCheckpointListener(f) ? f.notifyCheckpointComplete(checkpointId) : undefined));
   }
 
   /** The runtime context user functions get in `open` (keyed operators add keyed state). */
@@ -95,7 +126,7 @@ export abstract class AbstractStreamOperator implements StreamOperator {
     return undefined;
   }
 
-  private callEach(phase: 'open' | 'close', call: (f: RichFunction) => unknown): MaybePromise {
+  private callEach(phase: 'open' | 'close' | 'initializeState' | 'snapshotState' | 'notifyCheckpointComplete', call: (f: RichFunction) => unknown): MaybePromise {
     const fns = this.userFunctions().filter((f): f is RichFunction => typeof f === 'object' && f !== null);
     let chain: Promise<void> | undefined;
     for (const f of fns) {
