@@ -3,10 +3,10 @@
  * generator of per-key sequence numbers, keyed state, a checker that alerts on any gap or duplicate per key, a
  * failure injector, and a FileSink whose finished files must hold every record exactly once.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CheckpointingMode,
   DataGeneratorSource,
@@ -211,5 +211,85 @@ describe('checkpoints and recovery', () => {
     const finalCounts = new Map<number, number>();
     for (const [subtask, count] of counts) finalCounts.set(subtask, Math.max(finalCounts.get(subtask) ?? 0, count));
     expect([...finalCounts.values()].reduce((a, b) => a + b, 0)).toBe(n);
+  });
+
+  it('resumes from the retained checkpoints of a failed job; a truncated latest checkpoint is reported and the previous one used', async () => {
+    const n = 3000;
+    const out = join(dir, 'out');
+    const storage = join(dir, 'checkpoints');
+    const build = (env: StreamExecutionEnvironment, injector?: FailureInjector) => {
+      env.enableCheckpointing(30);
+      env.getCheckpointConfig().setCheckpointStorage(storage).setNumRetainedCheckpoints(3);
+      env.setRestartStrategy(RestartStrategies.noRestart());
+      let stream = env
+        .fromSource(new DataGeneratorSource<Event>((i) => [i % KEYS, Math.floor(i / KEYS)], n, RateLimiterStrategy.perSecond(n * 2)), WatermarkStrategy.noWatermarks(), 'generator')
+        .setParallelism(1)
+        .uid('generator');
+      if (injector !== undefined) stream = stream.map(injector).uid('injector').setParallelism(1);
+      const checked = stream.keyBy((e) => e[0]).process(checker).uid('checker');
+      const alerted: string[] = [];
+      checked.getSideOutput(alerts).addSink((a) => {
+        alerted.push(a);
+      });
+      checked.sinkTo(FileSink.forRowFormat(out, new SimpleStringEncoder<string>()).build()).uid('file-sink');
+      return alerted;
+    };
+    injected = 0;
+    const first = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+    build(first, new FailureInjector(n / 2, 3));
+    await expect(first.execute('fails')).rejects.toThrow(/injected failure/);
+    expect(injected).toBe(1);
+    const [jobId] = await readdir(storage);
+    const checkpoints = (await readdir(join(storage, jobId))).filter((e) => e.startsWith('chk-')).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+    expect(checkpoints.length).toBeGreaterThanOrEqual(2);
+    const newest = join(storage, jobId, checkpoints[checkpoints.length - 1]);
+    const taskFile = (await readdir(newest)).find((e) => e.startsWith('task-'))!;
+    const bytes = await readFile(join(newest, taskFile));
+    await writeFile(join(newest, taskFile), bytes.subarray(0, Math.floor(bytes.length / 2)));
+
+    const warnings: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((m: unknown) => {
+      warnings.push(String(m));
+    });
+    try {
+      // Resumed as a new run of the job would be, without the injector (its state is dropped on purpose).
+      const second = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 3, fromSavepoint: join(storage, jobId), allowNonRestoredState: true });
+      const alerted = build(second);
+      await second.execute('resumed');
+      expect(alerted).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warnings.join('\n')).toMatch(new RegExp(`Skipping checkpoint ${checkpoints[checkpoints.length - 1].slice(4)} `));
+    expect(await readFinishedLines(out)).toEqual(expectedLines(n));
+  });
+
+  it('a savepoint with state of an operator the job lacks fails with SAVEPOINT_MISMATCH unless allowed', async () => {
+    const storage = join(dir, 'checkpoints');
+    const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 1 });
+    env.enableCheckpointing(20);
+    env.getCheckpointConfig().setCheckpointStorage(storage);
+    env.setRestartStrategy(RestartStrategies.noRestart());
+    injected = 0;
+    env
+      .fromSource(new DataGeneratorSource((i) => i, 2000, RateLimiterStrategy.perSecond(4000)), WatermarkStrategy.noWatermarks(), 'gen')
+      .uid('gen')
+      .map((i): Event => [i % 3, i])
+      .map(new FailureInjector(1000, 1))
+      .keyBy((e) => e[0])
+      .sum(1)
+      .uid('old-sum')
+      .addSink(() => undefined);
+    await expect(env.execute()).rejects.toThrow(/injected/);
+    const [jobId] = await readdir(storage);
+    const resumed = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 1, fromSavepoint: join(storage, jobId) });
+    resumed
+      .fromSource(new DataGeneratorSource((i) => i, 10, RateLimiterStrategy.perSecond(4000)), WatermarkStrategy.noWatermarks(), 'gen')
+      .uid('gen')
+      .keyBy((i) => i % 3)
+      .sum(0)
+      .uid('new-sum')
+      .addSink(() => undefined);
+    await expect(resumed.execute()).rejects.toMatchObject({ code: 'WEIR_SAVEPOINT_MISMATCH', message: expect.stringMatching(/old-sum/) });
   });
 });

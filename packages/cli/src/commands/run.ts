@@ -9,6 +9,10 @@ import { resolveJobFile, runJobProgram } from '../job-loader.js';
 
 /** What `weir run` runs. */
 export interface RunJobOptions extends JobSettings {
+  /** `--from-savepoint PATH`: a savepoint or retained checkpoint directory (or its `_metadata`) to start from. */
+  fromSavepoint?: string;
+  /** `--allow-non-restored-state`: drop state of operators the job no longer has. */
+  allowNonRestoredState?: boolean;
   /** The job file, absolute or relative to the working directory. */
   jobPath: string;
   /** The job program's arguments (its `process.argv.slice(2)`). */
@@ -27,6 +31,8 @@ export async function runJob(options: RunJobOptions): Promise<void> {
   setExecutionContext({
     parallelism: options.parallelism,
     runtimeMode: options.runtimeMode,
+    fromSavepoint: options.fromSavepoint,
+    allowNonRestoredState: options.allowNonRestoredState,
     // Only counts the jobs the program submits; returning false lets each run.
     interceptPlan: () => {
       submitted++;
@@ -45,8 +51,16 @@ export function defineRunCommand(program: Command): void {
       'Run a job program on the embedded runtime and wait for it to finish. The program builds a pipeline and\n' +
         'calls `await env.execute()`; -p and --mode become the defaults of its execution environment.',
     )
+    .option('--from-savepoint <path>', 'start from a savepoint or a retained checkpoint (its directory or its _metadata file)')
+    .option('--allow-non-restored-state', 'start even if the savepoint holds state of operators the job no longer has (that state is dropped)')
     .usage('[options] <job> [-- jobArgs...]')
-    .action(async (jobPath: string, jobArgs: string[], values: JobOptionValues) => {
-      await runJob({ jobPath, jobArgs, ...parseJobSettings(values) });
+    .action(async (jobPath: string, jobArgs: string[], values: JobOptionValues & { fromSavepoint?: string; allowNonRestoredState?: boolean }) => {
+      await runJob({
+        jobPath,
+        jobArgs,
+        ...parseJobSettings(values),
+        fromSavepoint: values.fromSavepoint,
+        allowNonRestoredState: values.allowNonRestoredState === true,
+      });
     });
 }

@@ -4,10 +4,12 @@
  * `_metadata`, one state file per task). `assembleRestore` turns it into the state of each task of a job graph,
  * matching operators by id (uid), so a savepoint resumes another run of the job, at another parallelism too.
  */
+import { basename, dirname, resolve } from 'node:path';
 import { ErrorCodes, WeirError } from '../errors.js';
 import type { JobGraph, JobVertex } from '../graph/job-graph.js';
 import type { StreamNode } from '../graph/stream-graph.js';
 import type { CheckpointStorage } from './storage/checkpoint-storage.js';
+import { LocalDirectoryCheckpointStorage } from './storage/local-directory-checkpoint-storage.js';
 import type { StateHandle } from './storage/state-handle.js';
 import { decodeTaskSnapshot } from './task-snapshot-codec.js';
 import { restoreOperatorState, type OperatorSnapshot, type RestoredOperatorState } from './task-state.js';
@@ -76,6 +78,30 @@ export async function loadCheckpointData(storage: CheckpointStorage, pointer: st
     enumerators: payload.enumerators,
     tasks,
   };
+}
+
+/**
+ * Finds what `pointer` names, for `--from-savepoint`: a checkpoint or savepoint (its directory or `_metadata`); else a
+ * job's checkpoint directory (`<storage>/<jobId>`: its newest checkpoint that verifies); else a checkpoint storage
+ * directory (the newest valid checkpoint of the job that checkpointed last, as after the whole process was killed).
+ * Corrupt or truncated checkpoints are reported through `onWarning` and the previous one is used.
+ */
+export async function resolveCheckpointPointer(pointer: string, onWarning: (message: string) => void): Promise<CheckpointData> {
+  const direct = new LocalDirectoryCheckpointStorage();
+  try {
+    return await loadCheckpointData(direct, pointer);
+  } catch (e) {
+    if (!(e instanceof WeirError) || e.code !== ErrorCodes.CHECKPOINT_NOT_FOUND) throw e;
+  }
+  const absolute = resolve(pointer);
+  const candidates: [CheckpointStorage, string | undefined][] = [];
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(basename(absolute))) candidates.push([new LocalDirectoryCheckpointStorage(dirname(absolute)), basename(absolute)]);
+  candidates.push([new LocalDirectoryCheckpointStorage(absolute), undefined]);
+  for (const [storage, jobId] of candidates) {
+    const found = await storage.findLatestValid({ jobId, onWarning: (message) => onWarning(message) }).catch(() => undefined);
+    if (found !== undefined) return loadCheckpointData(storage, found.location.pointer);
+  }
+  throw new WeirError(ErrorCodes.CHECKPOINT_NOT_FOUND, `No valid checkpoint or savepoint at ${pointer} (neither a checkpoint directory, a job's checkpoints nor a checkpoint storage directory)`);
 }
 
 /** What an attempt of a job starts from. */

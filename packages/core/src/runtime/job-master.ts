@@ -6,12 +6,11 @@
  */
 import { match } from 'ts-pattern';
 import { describeCause, ErrorCodes, WeirError } from '../errors.js';
-import { assembleRestore, loadCheckpointData, type CheckpointData, type JobRestore } from '../checkpoint/checkpoint-data.js';
+import { assembleRestore, loadCheckpointData, resolveCheckpointPointer, type CheckpointData, type JobRestore } from '../checkpoint/checkpoint-data.js';
 import { CheckpointCoordinator, type CheckpointCoordinatorSettings, type CheckpointStats, type CoordinatedTask } from '../checkpoint/checkpoint-coordinator.js';
 import type { CheckpointStorage } from '../checkpoint/storage/checkpoint-storage.js';
 import type { CheckpointStorageLocation } from '../checkpoint/storage/checkpoint-storage-location.js';
 import type { JobCheckpointStorage } from '../checkpoint/storage/job-checkpoint-storage.js';
-import { LocalDirectoryCheckpointStorage } from '../checkpoint/storage/local-directory-checkpoint-storage.js';
 import type { Source, SourceSplit } from '../connector/source.js';
 import type { BarrierHandling } from './input-gate.js';
 import { operatorIdOf } from './stream-task.js';
@@ -156,8 +155,10 @@ export class JobMaster {
     const { checkpointing, restoreFrom, jobId, jobGraph } = this.submission;
     if (checkpointing !== undefined) this.jobStorage = await checkpointing.storage.createJobStorage(jobId);
     if (restoreFrom === undefined) return;
-    const storage = restoreFrom.pointer.startsWith('memory://') && checkpointing !== undefined ? checkpointing.storage : new LocalDirectoryCheckpointStorage();
-    const data = await loadCheckpointData(storage, restoreFrom.pointer);
+    const data =
+      restoreFrom.pointer.startsWith('memory://') && checkpointing !== undefined
+        ? await loadCheckpointData(checkpointing.storage, restoreFrom.pointer)
+        : await resolveCheckpointPointer(restoreFrom.pointer, (message) => console.warn(`Warning: ${message}`));
     assembleRestore(data, jobGraph, operatorIdOf, restoreFrom.allowNonRestoredState);
     this.latestCheckpoint = data;
     this.lastCheckpointId = data.checkpointId;
