@@ -22,6 +22,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'state-level',
+          root: 'packages/state-level',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: 'examples',
           root: 'examples',
           include: ['test/**/*.test.ts'],

@@ -19,9 +19,18 @@ import { measureBenchmark, type BenchmarkResult } from './harness/measure.js';
 import { gcAvailable } from './harness/memory-probe.js';
 import { formatBenchmark, formatFloors } from './harness/report.js';
 import { statelessChain } from './benchmarks/stateless-chain.js';
+import { levelKeyedCount, levelSnapshotCost } from './benchmarks/state-backends.js';
 import { slidingWindowCount, tumblingWindowCount } from './benchmarks/windowed.js';
 
-const ALL_BENCHMARKS: readonly Benchmark[] = [statelessChain, keyedCountNumberKeys, keyedCountStringKeys, tumblingWindowCount, slidingWindowCount];
+const ALL_BENCHMARKS: readonly Benchmark[] = [
+  statelessChain,
+  keyedCountNumberKeys,
+  keyedCountStringKeys,
+  tumblingWindowCount,
+  slidingWindowCount,
+  levelKeyedCount,
+  levelSnapshotCost,
+];
 
 async function main(): Promise<number> {
   const config = readConfig();

@@ -2,7 +2,9 @@
  * The performance floors of the issue, as ratios of weir's best throughput to a reference's best measured in the
  * same run (see `measure.ts` for why best-of): (a) weir >= RxJS on the stateless chain; (b) weir >= 20% of the
  * hand-written Map loop and >= 4x RxJS on the keyed running count. The floors are checked on number keys; the same ratios on string keys are printed for
- * information.
+ * information. `@weir/state-level`: (c) the keyed count over 1M keys with the Level backend >= 40% of the same job with
+ * the memory backend; (d) an incremental snapshot after changing 1% of the keys costs <= 10% of a full snapshot
+ * (weir's rate >= 10x the full snapshot's).
  */
 import type { BenchmarkResult } from './measure.js';
 
@@ -29,6 +31,8 @@ export const FLOORS: readonly Floor[] = [
   { benchmark: 'keyed-string', reference: 'RxJS 7', minRatio: 4, binding: false, label: '(b, string keys) weir >= 4x RxJS' },
   { benchmark: 'window-tumbling', reference: 'loop', minRatio: 0.2, binding: false, label: '(issue 3) tumbling windows >= 20% of the loop' },
   { benchmark: 'window-sliding', reference: 'loop', minRatio: 0.2, binding: false, label: '(issue 3) sliding windows >= 20% of the loop' },
+  { benchmark: 'state-level-count', reference: 'memory backend', minRatio: 0.4, binding: true, label: '(c) Level backend >= 40% of memory' },
+  { benchmark: 'state-level-snapshot', reference: 'full snapshot', minRatio: 10, binding: true, label: '(d) snapshotDelta <= 10% of full snapshot' },
 ];
 
 /** The verdict on one floor. */

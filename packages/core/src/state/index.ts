@@ -1,7 +1,8 @@
 /**
  * Keyed state of weir (Flink's keyed state): descriptors, the public async state interfaces, time-to-live, the
  * `StateBackend` / `KeyedStateBackend` template for pluggable backends with the in-memory one, the internal
- * maybe-async interfaces that built-in operators use, snapshots grouped by key group (rescaling), and timer queues.
+ * maybe-async interfaces that built-in operators use, snapshots grouped by key group (rescaling) and incremental
+ * snapshot deltas folded into them, and timer queues.
  *
  * @example
  * ```ts
@@ -44,12 +45,22 @@ export { keyGroupRangeContains, keyGroupRangeOf } from './key-group-range.js';
 export type { KeyGroupRange } from './key-group-range.js';
 
 // Snapshots
-export { KEYED_STATE_SNAPSHOT_VERSION, isTtlValue, selectKeyGroups } from './keyed-state-snapshot.js';
+export {
+  KEYED_STATE_DELTA_VERSION,
+  KEYED_STATE_SNAPSHOT_VERSION,
+  applyKeyedStateDelta,
+  isTtlValue,
+  selectKeyGroups,
+} from './keyed-state-snapshot.js';
 export type {
+  DeletedStateEntry,
+  KeyedStateDelta,
   KeyedStateSnapshot,
+  KeyGroupDelta,
   KeyGroupSnapshot,
   SelectedKeyGroups,
   StateEntry,
+  StateDelta,
   StateShape,
   StateSnapshot,
   TtlValue,

@@ -10,7 +10,9 @@
  *
  * Threading model: a backend belongs to one operator instance and is used from its mailbox only. The current key is
  * per backend; a state operation reads the current key and namespace when it is called (see `internal-state.ts`).
- * A snapshot reflects the state at the moment `snapshot()` is called.
+ * A snapshot reflects the state at the moment `snapshot()` is called. A backend with `supports.incrementalSnapshots`
+ * also takes incremental snapshots (`snapshotDelta()`): the changes since its previous `snapshot()` or
+ * `snapshotDelta()`, which `applyKeyedStateDelta` folds into that previous snapshot.
  *
  * @example
  * ```ts
@@ -41,9 +43,12 @@ import type {
 import { checkParallelismParameters, keyGroupRangeOf, type KeyGroupRange } from './key-group-range.js';
 import {
   describeShape,
+  KEYED_STATE_DELTA_VERSION,
   KEYED_STATE_SNAPSHOT_VERSION,
   selectKeyGroups,
+  type KeyedStateDelta,
   type KeyedStateSnapshot,
+  type KeyGroupDelta,
   type KeyGroupSnapshot,
   type SelectedKeyGroups,
   type StateShape,
@@ -87,6 +92,11 @@ export interface KeyedStateBackendSupports {
    * so built-in operators may skip writing back an unchanged reference. Disk backends keep copies: false.
    */
   readonly valuesByReference?: boolean;
+  /**
+   * `snapshotDelta()` works: incremental snapshots holding only what changed since the previous `snapshot()` or
+   * `snapshotDelta()` (for incremental checkpoints). Absent means false.
+   */
+  readonly incrementalSnapshots?: boolean;
 }
 
 /** What an implementation learns of a state it creates. */
@@ -162,6 +172,8 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
   private keyGroupOffset = -1;
   private readonly registered = new Map<string, RegisteredState>();
   private readonly restoredShapes = new Map<string, StateShape>();
+  /** Whether a `snapshot()` was taken and no snapshot or delta failed since: the base `snapshotDelta()` needs. */
+  private hasDeltaBase = false;
 
   /** Checks the parameters (`TypeError` for a wrong one); the backend is `'opening'` until {@link open}. */
   constructor(parameters: KeyedStateBackendParameters) {
@@ -521,8 +533,52 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
     if (this.statusValue !== 'open') throw this.notOpenError('take a snapshot');
     if (!this.supports.snapshots) throw this.unsupported('snapshots');
     // `_snapshot()` runs synchronously, before the first await, so the snapshot is of this moment.
-    const keyGroups = await this._snapshot();
+    const keyGroups = await this.track(() => this._snapshot());
     return { version: KEYED_STATE_SNAPSHOT_VERSION, maxParallelism: this.maxParallelism, keyGroups };
+  }
+
+  /**
+   * An incremental snapshot ({@link KeyedStateDelta}): the changes since the previous `snapshot()` or
+   * `snapshotDelta()` call, per key group and state, as the whole stored value of every changed key and namespace
+   * and the key and namespace pairs removed. `applyKeyedStateDelta(previous, delta)`, where `previous` is the
+   * snapshot of the previous call (or the fold of it), equals a full snapshot taken at the moment of this call; later
+   * changes do not show in it, and processing may go on while it is read.
+   *
+   * Needs `supports.incrementalSnapshots` (else `UNSUPPORTED_OPERATION`) and a base: calling it before any
+   * `snapshot()`, or after a `snapshot()` or `snapshotDelta()` failed (the base is then unknown), is a `TypeError`;
+   * take a full `snapshot()` first.
+   */
+  async snapshotDelta(): Promise<KeyedStateDelta> {
+    if (this.statusValue !== 'open') throw this.notOpenError('take an incremental snapshot');
+    if (!this.supports.snapshots || this.supports.incrementalSnapshots !== true) throw this.unsupported('incremental snapshots');
+    if (!this.hasDeltaBase) {
+      throw new TypeError(
+        `snapshotDelta() of the keyed state backend of operator "${this.operatorId}" (subtask ${this.subtaskIndex}) needs a base: take a full snapshot() first (a delta holds the changes since the previous snapshot() or snapshotDelta(); after one of them failed, the next must be a full snapshot())`,
+      );
+    }
+    const keyGroups = await this.track(() => this._snapshotDelta());
+    return { version: KEYED_STATE_DELTA_VERSION, maxParallelism: this.maxParallelism, keyGroups };
+  }
+
+  /**
+   * Starts a snapshot or delta (`start` runs synchronously) and keeps {@link hasDeltaBase}: set once it started,
+   * cleared when it fails, since the implementation has then already begun tracking changes from a lost base.
+   */
+  private async track<R>(start: () => MaybeAsync<R>): Promise<R> {
+    let pending: MaybeAsync<R>;
+    try {
+      pending = start();
+    } catch (error) {
+      this.hasDeltaBase = false;
+      throw error;
+    }
+    this.hasDeltaBase = true;
+    try {
+      return await pending;
+    } catch (error) {
+      this.hasDeltaBase = false;
+      throw error;
+    }
   }
 
   /**
@@ -605,6 +661,18 @@ export abstract class KeyedStateBackend implements AsyncDisposable {
    * {@link KeyedStateSnapshot}. Must capture the state at the moment of the call (before returning a promise).
    */
   protected abstract _snapshot(): MaybeAsync<readonly KeyGroupSnapshot[]>;
+
+  /**
+   * The changes since the previous `_snapshot()` or `_snapshotDelta()` call, in the format of
+   * {@link KeyedStateDelta}: the changed key groups in ascending order, each with its changed states; per state the
+   * whole stored value of every changed key and namespace (`upserted`) and the pairs removed (`deleted`, tombstones);
+   * a pair appears at most once per state. Must capture the state at the moment of the call (before returning a
+   * promise). The template calls it only when `supports.incrementalSnapshots` is true and after a `_snapshot()`, so an
+   * implementation may start tracking changes at its first `_snapshot()`. Default: `UNSUPPORTED_OPERATION`.
+   */
+  protected _snapshotDelta(): MaybeAsync<readonly KeyGroupDelta[]> {
+    throw this.unsupported('incremental snapshots');
+  }
 
   /**
    * Adds the validated key groups of `selection` (all in this backend's range) to the backend, creating the storage

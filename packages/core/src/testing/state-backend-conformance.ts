@@ -11,7 +11,7 @@ import { assignKeyToParallelOperator, assignToKeyGroup, keyGroupRangeForSubtask,
 import { AggregatingStateDescriptor } from '../state/aggregating-state-descriptor.js';
 import type { AggregateFunction } from '../state/aggregate-function.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { KeyedStateSnapshot } from '../state/keyed-state-snapshot.js';
+import { applyKeyedStateDelta, KEYED_STATE_DELTA_VERSION, type KeyedStateDelta, type KeyedStateSnapshot } from '../state/keyed-state-snapshot.js';
 import { ListStateDescriptor } from '../state/list-state-descriptor.js';
 import { MapStateDescriptor } from '../state/map-state-descriptor.js';
 import { isThenable } from '../state/maybe-async.js';
@@ -107,8 +107,12 @@ let suiteCounter = 0;
  * with its defaults and empty behaviour, namespaces, per-key isolation, key and namespace capture at call time,
  * time-to-live (both update types and both visibilities), key iteration, merging namespaces, raw access, the
  * registration rules, key-group ranges, the lifecycle, snapshots and their restore (also rescaled from two subtasks
- * to three and back to one), and the rejection of corrupt snapshots. Call it at the top level of a test file;
- * `createBackend` runs before each test, and every keyed backend the test opened is closed after it.
+ * to three and back to one), and the rejection of corrupt snapshots. For a backend whose
+ * `supports.incrementalSnapshots` is true it also checks `snapshotDelta()` (a delta folded into its base equals a full
+ * snapshot of the same moment, holds only what changed, chains, and restores rescaled); for the others, that it is
+ * `UNSUPPORTED_OPERATION`. To learn which, the suite opens and closes one probe backend while the tests are collected.
+ * Call it at the top level of a test file; `createBackend` runs before each test, and every keyed backend the test
+ * opened is closed after it.
  *
  * @example
  * ```ts
@@ -1085,6 +1089,245 @@ export function stateBackendConformanceSuite(
         await fresh.restore([good]);
         expect(sortKeys(await collect(fresh.keys('v')))).toEqual(keys);
         await expectCode(() => fresh.getMapState(new MapStateDescriptor<string, number>('v')), ErrorCodes.STATE_INCOMPATIBLE, /restored/);
+      });
+    });
+
+    describe('incremental snapshots', async () => {
+      // Registered by what the backend declares: a probe is opened (and closed) while the tests are collected.
+      const probeBackend = await createBackend();
+      const probe = await probeBackend.createKeyedStateBackend({
+        operatorId: `conformance-${suiteId}-probe`,
+        maxParallelism,
+        parallelism: 1,
+        subtaskIndex: 0,
+      });
+      const supported = probe.supports.snapshots && probe.supports.incrementalSnapshots === true;
+      await probe.close();
+
+      if (!supported) {
+        test('snapshotDelta of a backend without incremental snapshots is UNSUPPORTED_OPERATION', async () => {
+          const backend = await open();
+          if (backend.supports.snapshots) await backend.snapshot();
+          await expectCode(() => backend.snapshotDelta(), ErrorCodes.UNSUPPORTED_OPERATION, /incremental/);
+        });
+        return;
+      }
+
+      const ttlValue = (): ValueStateDescriptor<string> => new ValueStateDescriptor<string>('ttl-value').enableTimeToLive(ttl(60_000));
+
+      /** The states the tests change, in every shape. */
+      function statesOf(backend: KeyedStateBackend) {
+        return {
+          value: backend.getState(new ValueStateDescriptor<string>('value')),
+          windowed: backend.getState(new ValueStateDescriptor<string>('value'), 'w'),
+          list: backend.getListState(new ListStateDescriptor<string>('list')),
+          map: backend.getMapState(new MapStateDescriptor<Key, string>('map')),
+          reducing: backend.getReducingState(new ReducingStateDescriptor<number>('reducing', sum)),
+          aggregating: backend.getAggregatingState(new AggregatingStateDescriptor('aggregating', average)),
+          withTtl: backend.getState(ttlValue()),
+          merging: backend.getInternalState(new ListStateDescriptor<string>('merging')),
+        };
+      }
+
+      const deltaKeys: Key[] = [];
+      for (let i = 0; i < 40; i++) deltaKeys.push(i % 7 === 0 ? ['t', i] : i % 5 === 0 ? i : `key-${i}`);
+
+      /** Writes every state for `keys`, values derived from the key and `round`. */
+      async function fill(backend: KeyedStateBackend, keys: readonly Key[], round: number): Promise<void> {
+        const states = statesOf(backend);
+        for (const [i, key] of keys.entries()) {
+          backend.setCurrentKey(key);
+          await states.value.update(`v${round}-${i}`);
+          if (i % 2 === 0) await states.windowed.update(`w${round}-${i}`);
+          await states.list.addAll([`l${round}-${i}`, 'x']);
+          await states.map.putAll([[`m${i}`, `${round}`], [['t', i], 'tuple']]);
+          await states.reducing.add(i);
+          await states.aggregating.add(i);
+          await states.withTtl.update(`t${round}-${i}`);
+          for (const namespace of ['w1', 'w2']) {
+            states.merging.setCurrentNamespace(namespace);
+            await states.merging.add(`${namespace}-${i}`);
+          }
+        }
+      }
+
+      /** A snapshot in a canonical order (key groups, states by name, entries by key and namespace, map entries by key). */
+      function canonicalOf(snapshot: KeyedStateSnapshot): unknown {
+        const text = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+        return snapshot.keyGroups.map((group) => ({
+          keyGroup: group.keyGroup,
+          states: [...group.states]
+            .sort((a, b) => (a.name < b.name ? -1 : 1))
+            .map((state) => ({
+              name: state.name,
+              type: state.type,
+              ttl: state.ttl,
+              entries: state.entries
+                .map(([key, namespace, stored]) => [
+                  key,
+                  namespace,
+                  state.type === 'map' ? [...(stored as [Key, unknown][])].sort((a, b) => (text(a[0]) < text(b[0]) ? -1 : 1)) : stored,
+                ])
+                .sort((a, b) => (text(a.slice(0, 2)) < text(b.slice(0, 2)) ? -1 : 1)),
+            })),
+        }));
+      }
+
+      /** The `(state, key, namespace)` triples a delta lists, as text. */
+      function changedIn(delta: KeyedStateDelta): Set<string> {
+        const changed = new Set<string>();
+        for (const group of delta.keyGroups) {
+          for (const state of group.states) {
+            for (const [key, namespace] of [...state.upserted, ...state.deleted]) changed.add(`${state.name}|${JSON.stringify(key)}|${namespace}`);
+          }
+        }
+        return changed;
+      }
+
+      const throughMsgpackDelta = (delta: KeyedStateDelta): KeyedStateDelta => packr.unpack(packr.pack(delta)) as KeyedStateDelta;
+
+      test('snapshotDelta needs a snapshot() first (TypeError) and an open backend', async () => {
+        const backend = await open();
+        await expectTypeError(() => backend.snapshotDelta());
+        const error = await failure(() => backend.snapshotDelta());
+        expect((error as Error).message).toMatch(/snapshot\(\)/);
+        await backend.snapshot();
+        const delta = await backend.snapshotDelta();
+        expect(delta.version).toBe(KEYED_STATE_DELTA_VERSION);
+        expect(delta.maxParallelism).toBe(maxParallelism);
+        await backend.close();
+        await expectCode(() => backend.snapshotDelta(), ErrorCodes.STATE_BACKEND_NOT_OPEN);
+      });
+
+      test('a delta holds only what changed; the base folded with it equals a full snapshot of the same moment', async () => {
+        const backend = await open();
+        await fill(backend, deltaKeys, 0);
+        const base = throughMsgpack(await backend.snapshot());
+        const states = statesOf(backend);
+        const touched = new Set<string>();
+        const touch = (name: string, key: Key, namespace = ''): void => void touched.add(`${name}|${JSON.stringify(key)}|${namespace}`);
+        const at = async (i: number, action: (key: Key) => Promise<void>): Promise<void> => {
+          backend.setCurrentKey(deltaKeys[i]);
+          await action(deltaKeys[i]);
+        };
+        await at(1, async (key) => { await states.value.update('changed'); touch('value', key); });
+        await at(2, async (key) => { await states.value.clear(); touch('value', key); });
+        await at(4, async (key) => { await states.windowed.update('changed'); touch('value', key, 'w'); });
+        await at(6, async (key) => { await states.windowed.clear(); touch('value', key, 'w'); });
+        await at(3, async (key) => { await states.list.add('more'); touch('list', key); });
+        await at(5, async (key) => { await states.list.clear(); touch('list', key); });
+        await at(7, async (key) => { await states.map.put('new', 'entry'); touch('map', key); });
+        await at(8, async (key) => { await states.map.remove(['t', 8]); touch('map', key); });
+        await at(9, async (key) => { await states.map.clear(); touch('map', key); });
+        await at(10, async (key) => { await states.reducing.add(100); touch('reducing', key); });
+        await at(11, async (key) => { await states.aggregating.add(100); touch('aggregating', key); });
+        await at(12, async (key) => { clock.advance(10); await states.withTtl.update('refreshed'); touch('ttl-value', key); });
+        await at(13, async (key) => {
+          await states.merging.mergeNamespaces('merged', ['w1', 'w2']);
+          for (const namespace of ['merged', 'w1', 'w2']) touch('merging', key, namespace);
+        });
+        backend.setCurrentKey('brand-new');
+        await states.value.update('new key');
+        await states.list.add('new key');
+        touch('value', 'brand-new');
+        touch('list', 'brand-new');
+        backend.setCurrentKey('short-lived');
+        await states.value.update('gone again');
+        await states.value.clear();
+        touch('value', 'short-lived');
+        backend.setCurrentKey(deltaKeys[20]);
+        expect(await states.value.value()).toBe('v0-20');
+        expect(await states.list.get()).toEqual(['l0-20', 'x']);
+
+        const delta = throughMsgpackDelta(await backend.snapshotDelta());
+        const full = throughMsgpack(await backend.snapshot());
+        expect(canonicalOf(applyKeyedStateDelta(base, delta))).toEqual(canonicalOf(full));
+        const changed = changedIn(delta);
+        for (const triple of changed) expect(touched, `the delta lists ${triple}, which did not change`).toContain(triple);
+        for (const triple of touched) if (triple !== 'value|"short-lived"|') expect(changed, `the delta lacks ${triple}`).toContain(triple);
+        const groups = delta.keyGroups.map((group) => group.keyGroup);
+        expect(groups).toEqual([...groups].sort((a, b) => a - b));
+        for (const group of delta.keyGroups) {
+          for (const state of group.states) {
+            for (const [key] of [...state.upserted, ...state.deleted]) expect(assignToKeyGroup(key, maxParallelism)).toBe(group.keyGroup);
+          }
+        }
+      });
+
+      test('deltas chain: each holds the changes since the previous snapshot or delta; reads are no changes', async () => {
+        const backend = await open();
+        await fill(backend, deltaKeys.slice(0, 20), 0);
+        const base = throughMsgpack(await backend.snapshot());
+        const states = statesOf(backend);
+        for (const key of deltaKeys.slice(0, 20)) {
+          backend.setCurrentKey(key);
+          await states.value.value();
+          await states.list.get();
+          await states.map.entries();
+        }
+        const empty = await backend.snapshotDelta();
+        expect(empty.keyGroups).toEqual([]);
+
+        await fill(backend, deltaKeys.slice(10, 30), 1);
+        const first = throughMsgpackDelta(await backend.snapshotDelta());
+        backend.setCurrentKey(deltaKeys[35]);
+        await states.value.update('late');
+        backend.setCurrentKey(deltaKeys[0]);
+        await states.value.clear();
+        const second = throughMsgpackDelta(await backend.snapshotDelta());
+        expect([...changedIn(second)].sort()).toEqual([`value|${JSON.stringify(deltaKeys[0])}|`, `value|${JSON.stringify(deltaKeys[35])}|`].sort());
+        const full = throughMsgpack(await backend.snapshot());
+        const folded = applyKeyedStateDelta(applyKeyedStateDelta(applyKeyedStateDelta(base, empty), first), second);
+        expect(canonicalOf(folded)).toEqual(canonicalOf(full));
+        const afterFull = await backend.snapshotDelta();
+        expect(afterFull.keyGroups).toEqual([]);
+      });
+
+      test('a delta is of the moment of the call; later changes go into the next one', async () => {
+        const backend = await open();
+        const value = backend.getState(new ValueStateDescriptor<number>('v'));
+        const list = backend.getListState(new ListStateDescriptor<number>('l'));
+        backend.setCurrentKey('a');
+        await value.update(0);
+        await backend.snapshot();
+        await value.update(1);
+        await list.add(1);
+        const pending = backend.snapshotDelta();
+        const writes = [value.update(2), list.add(2)];
+        const delta = await pending;
+        await Promise.all(writes);
+        const stored = (name: string): unknown =>
+          delta.keyGroups.flatMap((group) => group.states).find((state) => state.name === name)?.upserted[0]?.[2];
+        expect(stored('v')).toBe(1);
+        expect(stored('l')).toEqual([1]);
+        const next = await backend.snapshotDelta();
+        const nextStored = next.keyGroups.flatMap((group) => group.states).find((state) => state.name === 'l')?.upserted[0]?.[2];
+        expect(nextStored).toEqual([1, 2]);
+      });
+
+      test('rescaling: the folded snapshots of two subtasks restore into one', async () => {
+        const keys = deltaKeys.slice(0, 24);
+        const old = [await open({ parallelism: 2, subtaskIndex: 0 }), await open({ parallelism: 2, subtaskIndex: 1 })];
+        const folded: KeyedStateSnapshot[] = [];
+        for (const [subtask, backend] of old.entries()) {
+          const owned = keys.filter((key) => assignKeyToParallelOperator(key, maxParallelism, 2) === subtask);
+          await fill(backend, owned, 0);
+          const base = throughMsgpack(await backend.snapshot());
+          await fill(backend, owned.slice(0, 3), 1);
+          folded.push(applyKeyedStateDelta(base, throughMsgpackDelta(await backend.snapshotDelta())));
+        }
+        const single = await open();
+        await single.restore(folded);
+        expect(sortKeys(await collect(single.keys('value')))).toEqual(sortKeys(keys));
+        const states = statesOf(single);
+        for (const subtask of [0, 1]) {
+          const owned = keys.filter((key) => assignKeyToParallelOperator(key, maxParallelism, 2) === subtask);
+          for (const [i, key] of owned.entries()) {
+            single.setCurrentKey(key);
+            expect(await states.value.value(), JSON.stringify(key)).toBe(i < 3 ? `v1-${i}` : `v0-${i}`);
+            expect(await states.reducing.get(), JSON.stringify(key)).toBe(i < 3 ? 2 * i : i);
+          }
+        }
       });
     });
   });
