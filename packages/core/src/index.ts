@@ -195,6 +195,8 @@ export type {
   StateHandleScope,
 } from './checkpoint/storage/index.js';
 export { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointRetention, DEFAULT_CHECKPOINT_TIMEOUT_MS } from './api/checkpoint-config.js';
+export { KEYED_STATE_DELTA_VERSION, applyKeyedStateDelta } from './state/index.js';
+export type { DeletedStateEntry, KeyedStateDelta, KeyGroupDelta, StateDelta } from './state/index.js';
 export { OperatorStateStore } from './state/operator-state-store.js';
 export type { OperatorListState } from './state/operator-state-store.js';
 export type { CheckpointedFunction, CheckpointListener, FunctionInitializationContext, FunctionSnapshotContext } from './functions/checkpointed-function.js';
