@@ -515,16 +515,15 @@ export class StreamTask {
    * A failed snapshot declines the checkpoint (the coordinator decides what that means for the job).
    */
   private async performCheckpoint(checkpointId: number, timestamp: number, savepoint: boolean): Promise<void> {
-    let state: Uint8Array;
+    let state: Uint8Array | Error;
     try {
       state = await this.snapshotTask(checkpointId, timestamp);
     } catch (e) {
-      this.services.declineCheckpoint(this.vertex.id, this.subtaskIndex, checkpointId, e instanceof Error ? e : new Error(String(e)));
-      for (const w of this.writers) w.broadcastControl({ kind: 'barrier', checkpointId, timestamp, savepoint });
-      return;
+      state = e instanceof Error ? e : new Error(String(e));
     }
     for (const w of this.writers) w.broadcastControl({ kind: 'barrier', checkpointId, timestamp, savepoint });
-    this.services.acknowledgeCheckpoint(this.vertex.id, this.subtaskIndex, checkpointId, state);
+    if (state instanceof Error) this.services.declineCheckpoint(this.vertex.id, this.subtaskIndex, checkpointId, state);
+    else this.services.acknowledgeCheckpoint(this.vertex.id, this.subtaskIndex, checkpointId, state);
   }
 
   private async snapshotTask(checkpointId: number, timestamp: number): Promise<Uint8Array> {
