@@ -273,6 +273,7 @@ export type { StreamEdge, StreamGraph, StreamNode } from './graph/stream-graph.j
 export type { PartitionerSpec } from './graph/partitioner.js';
 
 export type { JobClient } from './runtime/job-client.js';
+export type { CheckpointStats } from './checkpoint/checkpoint-coordinator.js';
 export type { JobStatus } from './runtime/job-status.js';
 export { JobExecutionResult } from './runtime/job-execution-result.js';
 export { EmbeddedExecutor } from './runtime/executor.js';

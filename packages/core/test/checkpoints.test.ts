@@ -159,8 +159,9 @@ describe('checkpoints and recovery', () => {
     expect(seen.some((entries) => entries.length > 0)).toBe(true);
     // At most the retained two (plus one being written) at any time.
     expect(Math.max(...seen.map((e) => e.length))).toBeLessThanOrEqual(3);
-    const left = await readdir(jobDir).catch(() => []);
-    expect(left.filter((e) => e.startsWith('chk-'))).toEqual([]);
+    // The job's directory goes too, once empty.
+    await expect(readdir(jobDir)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readdir(join(dir, 'checkpoints'))).toEqual([]);
   });
 
   it('CheckpointedFunction operator state survives a failure: every subtask counts its records exactly once', async () => {

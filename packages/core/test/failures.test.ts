@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DataGeneratorSource,
@@ -192,12 +195,19 @@ describe('JobClient', () => {
     expect(out).toEqual([0, 2, 4, 6, 8]);
   });
 
-  it('savepoints are refused with a clear error until checkpoints exist', async () => {
+  it('a savepoint of a running job needs no periodic checkpoints; once cancelled, a savepoint is refused', async () => {
     const e = env();
     e.fromSource(new DataGeneratorSource((i) => i, Number.POSITIVE_INFINITY), undefined, 'endless').addSink(() => undefined);
     const client = await e.executeAsync();
-    await expect(client.triggerSavepoint('/tmp/x')).rejects.toMatchObject({ code: ErrorCodes.UNSUPPORTED_OPERATION });
-    await client.cancel();
+    const target = await mkdtemp(join(tmpdir(), 'weir-savepoint-'));
+    try {
+      const savepoint = await client.triggerSavepoint(target);
+      expect(await readdir(savepoint)).toContain('_metadata');
+      await client.cancel();
+      await expect(client.triggerSavepoint(target)).rejects.toMatchObject({ code: ErrorCodes.CHECKPOINT_FAILED, message: expect.stringMatching(/CANCELED, not RUNNING/) });
+    } finally {
+      await rm(target, { recursive: true, force: true });
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import './keyed-stream.js';
 import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { checkpointStorageFromUri } from '../checkpoint/storage/checkpoint-storage-from-uri.js';
+import type { CheckpointStorage } from '../checkpoint/storage/checkpoint-storage.js';
 import { DEFAULT_LOCAL_CHECKPOINT_DIRECTORY } from '../checkpoint/storage/local-directory-checkpoint-storage.js';
 import { twoPhaseCommitSinkFactories } from '../runtime/operators/two-phase-commit-sink-operator.js';
 import { ErrorCodes, WeirError } from '../errors.js';
@@ -289,12 +290,14 @@ export class StreamExecutionEnvironment {
           getMetrics: () => Promise.resolve(new Map()),
           triggerSavepoint: () => never,
           stopWithSavepoint: () => never,
+          getCheckpointStats: () => Promise.resolve([]),
           getJobExecutionResult: () => never,
         },
         getCollected: () => [],
         onCollect: () => () => undefined,
       };
     }
+    const checkpointing = this.checkpointingSettings(mode);
     const submission: JobSubmission = {
       jobId: randomUUID().replaceAll('-', ''),
       jobName,
@@ -308,7 +311,8 @@ export class StreamExecutionEnvironment {
       },
       restartStrategy: this.getRestartStrategy(),
       stateBackend: this.stateBackend,
-      checkpointing: this.checkpointingSettings(mode),
+      checkpointing,
+      savepointStorage: checkpointing === undefined ? this.savepointStorage() : undefined,
       restoreFrom: this.fromSavepoint === undefined ? undefined : { pointer: this.fromSavepoint, allowNonRestoredState: this.allowNonRestoredState },
     };
     if (mode === 'STREAMING' && submission.checkpointing === undefined) {
@@ -318,6 +322,12 @@ export class StreamExecutionEnvironment {
       }
     }
     return (context?.executor ?? new EmbeddedExecutor()).submit(submission);
+  }
+
+  /** The storage that writes savepoints when checkpointing is off: the configured checkpoint storage, if any. */
+  private savepointStorage(): CheckpointStorage | undefined {
+    const storage = this.checkpointConfig.getCheckpointStorage();
+    return typeof storage === 'string' ? checkpointStorageFromUri(storage) : storage;
   }
 
   private checkpointingSettings(mode: ExecutionMode): JobSubmission['checkpointing'] {

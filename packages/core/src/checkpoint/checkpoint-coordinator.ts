@@ -13,6 +13,13 @@
  * When every task has ended, the final checkpoint completes (it is not written: the job is done) and the tasks are
  * told with the id `END_OF_INPUT_CHECKPOINT_ID`.
  *
+ * Savepoints (`triggerSavepoint`) travel as checkpoints do, but go to a target directory, are self-contained and never
+ * discarded, are not used to restart the job, do not count as checkpoint failures, and (as in Flink since 1.15)
+ * commit nothing unless they stop the job. A stop-with-savepoint without drain (`suspend`) is a savepoint whose
+ * sources stop reading behind its barrier; on completion the tasks are told (sinks commit) and the JobMaster ends
+ * them. A stop-with-savepoint with drain (`drainToSavepoint`) lets every task reach its end: the final snapshots are
+ * written as the savepoint before the final checkpoint completes.
+ *
  * Threading model: called from the JobMaster's event loop only; storage writes are asynchronous and completions are
  * written one after another, in id order.
  */
@@ -46,6 +53,8 @@ export interface CoordinatedTask {
 /** Statistics of one checkpoint (readable from the JobClient). */
 export interface CheckpointStats {
   readonly checkpointId: number;
+  /** A savepoint rather than a checkpoint. */
+  readonly savepoint: boolean;
   readonly status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   readonly triggerTimestamp: number;
   /** From trigger to completion or failure, in ms. */
@@ -60,8 +69,11 @@ export interface CheckpointStats {
 
 /** What the coordinator asks of the JobMaster. */
 export interface CheckpointCoordinatorHooks {
-  /** Takes the enumerators' states (by source operator id) and puts a trigger into every running source task. */
-  triggerSources(checkpointId: number, timestamp: number): Readonly<Record<string, unknown>>;
+  /**
+   * Takes the enumerators' states (by source operator id) and puts a trigger into every running source task
+   * (`savepoint` set for a savepoint).
+   */
+  triggerSources(checkpointId: number, timestamp: number, savepoint: SavepointTrigger | undefined): Readonly<Record<string, unknown>>;
   /** Tells every task that checkpoint `checkpointId` completed. */
   notifyComplete(checkpointId: number): void;
   /** A checkpoint completed (the JobMaster keeps the latest for restarts). */
@@ -72,12 +84,32 @@ export interface CheckpointCoordinatorHooks {
   onStats(stats: CheckpointStats): void;
 }
 
+/** A savepoint asked for: where it goes, and who waits for its pointer. */
+export interface SavepointRequest {
+  /** The job's storage, which writes the savepoint. */
+  readonly storage: JobCheckpointStorage;
+  /** The target directory, in the storage's terms (undefined: the storage's default savepoint directory). */
+  readonly target: string | undefined;
+  /** Called with the savepoint's pointer once it is complete. */
+  readonly resolve: (pointer: string) => void;
+  /** Called when it failed (`CHECKPOINT_FAILED`). */
+  readonly reject: (error: WeirError) => void;
+}
+
+/** What the sources do at a savepoint's barrier. */
+export interface SavepointTrigger {
+  /** Stop reading behind the barrier (stop with savepoint, no drain). */
+  readonly suspend: boolean;
+}
+
 interface PendingCheckpoint {
   readonly checkpointId: number;
   readonly timestamp: number;
   readonly enumerators: Readonly<Record<string, unknown>>;
   readonly acks: Map<string, Uint8Array>;
   readonly timer: NodeJS.Timeout | undefined;
+  /** Set for a savepoint. */
+  readonly savepoint?: SavepointRequest & SavepointTrigger;
 }
 
 const taskKey = (vertexId: string, subtask: number): string => `${vertexId}#${subtask}`;
@@ -93,6 +125,8 @@ export class CheckpointCoordinator {
   private periodic: NodeJS.Timeout | undefined;
   private completing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** A stop-with-savepoint with drain: the final snapshots become this savepoint. */
+  private finalSavepoint: { readonly checkpointId: number; readonly timestamp: number; readonly request: SavepointRequest; readonly enumerators: Readonly<Record<string, unknown>> } | undefined;
 
   /**
    * A coordinator for `tasks`; ids start after `lastCheckpointId`. `completedLocations` are the retained completed
@@ -125,9 +159,14 @@ export class CheckpointCoordinator {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.periodic !== undefined) clearInterval(this.periodic);
-    for (const p of this.pending.values()) if (p.timer !== undefined) clearTimeout(p.timer);
+    for (const p of this.pending.values()) {
+      if (p.timer !== undefined) clearTimeout(p.timer);
+      p.savepoint?.reject(savepointFailed(p.checkpointId, 'the job attempt ended before it completed'));
+    }
     this.pending.clear();
     await this.completing.catch(() => undefined);
+    this.finalSavepoint?.request.reject(savepointFailed(this.finalSavepoint.checkpointId, 'the job attempt ended before every task reached its end'));
+    this.finalSavepoint = undefined;
   }
 
   private triggerPeriodic(): void {
@@ -139,11 +178,46 @@ export class CheckpointCoordinator {
 
   /** Triggers a checkpoint now; returns its id. */
   trigger(): number {
+    return this.begin(undefined);
+  }
+
+  /**
+   * Triggers a savepoint now (whatever `maxConcurrent` and `minPause` say); returns its id. The request is resolved
+   * with its pointer once it is written, or rejected. With `suspend`, the sources stop reading behind its barrier and
+   * the tasks are told when it completes (sinks commit).
+   */
+  triggerSavepoint(request: SavepointRequest, trigger: SavepointTrigger): number {
+    if (this.stopped) {
+      const checkpointId = this.nextId++;
+      request.reject(savepointFailed(checkpointId, 'the job attempt is ending'));
+      return checkpointId;
+    }
+    return this.begin({ ...request, ...trigger });
+  }
+
+  /**
+   * Stop with savepoint and drain: `takeEnumerators` gives the sources' states, taken as the sources are told to end
+   * (no split may be assigned after that). When every task has reached its end, their final snapshots are written as
+   * a savepoint before the final checkpoint completes; the request gets its pointer. Returns the savepoint's id.
+   */
+  drainToSavepoint(request: SavepointRequest, takeEnumerators: (checkpointId: number) => Readonly<Record<string, unknown>>): number {
+    const checkpointId = this.nextId++;
+    if (this.stopped || this.finalSavepoint !== undefined) {
+      request.reject(savepointFailed(checkpointId, this.stopped ? 'the job attempt is ending' : 'the job is already stopping with a savepoint'));
+      return checkpointId;
+    }
+    this.finalSavepoint = { checkpointId, timestamp: Date.now(), request, enumerators: takeEnumerators(checkpointId) };
+    this.hooks.onStats({ ...emptyStats(checkpointId, this.finalSavepoint.timestamp), status: 'IN_PROGRESS' });
+    if (this.finished.size === this.tasks.size) this.completing = this.completing.then(() => this.writeFinalSavepoint());
+    return checkpointId;
+  }
+
+  private begin(savepoint: PendingCheckpoint['savepoint']): number {
     const checkpointId = this.nextId++;
     const timestamp = Date.now();
-    const enumerators = this.hooks.triggerSources(checkpointId, timestamp);
+    const enumerators = this.hooks.triggerSources(checkpointId, timestamp, savepoint === undefined ? undefined : { suspend: savepoint.suspend });
     const timer = setTimeout(() => this.abort(checkpointId, `it did not complete within the timeout of ${this.settings.timeout} ms`), this.settings.timeout);
-    const pending: PendingCheckpoint = { checkpointId, timestamp, enumerators, acks: new Map(this.finished), timer };
+    const pending: PendingCheckpoint = { checkpointId, timestamp, enumerators, acks: new Map(this.finished), timer, savepoint };
     this.pending.set(checkpointId, pending);
     this.hooks.onStats(this.stats(pending, 'IN_PROGRESS'));
     this.completeIfAcknowledged(pending);
@@ -172,10 +246,68 @@ export class CheckpointCoordinator {
       this.completeIfAcknowledged(pending);
     }
     if (this.finished.size === this.tasks.size) {
-      // The final checkpoint: after every pending one was written, the tasks commit their last output and end.
-      this.completing = this.completing.then(() => {
-        if (!this.stopped) this.hooks.notifyComplete(END_OF_INPUT_CHECKPOINT_ID);
-      });
+      // The final checkpoint: after every pending one (and a drained savepoint) was written, the tasks commit their
+      // last output and end.
+      this.completing = this.completing
+        .then(() => this.writeFinalSavepoint())
+        .then(() => {
+          if (!this.stopped) this.hooks.notifyComplete(END_OF_INPUT_CHECKPOINT_ID);
+        });
+    }
+  }
+
+  /** Writes the final snapshots as the drained savepoint, if one was asked for. */
+  private async writeFinalSavepoint(): Promise<void> {
+    const final = this.finalSavepoint;
+    if (final === undefined || this.stopped) return;
+    this.finalSavepoint = undefined;
+    const { checkpointId, timestamp, request, enumerators } = final;
+    const tasks = this.taskStates(this.finished);
+    try {
+      const { pointer } = await this.write(request.storage, checkpointId, timestamp, enumerators, tasks, request);
+      this.hooks.onStats({ ...emptyStats(checkpointId, timestamp), status: 'COMPLETED', durationMs: Date.now() - timestamp, stateSize: sizeOf(tasks), externalPath: pointer });
+      request.resolve(pointer);
+    } catch (e) {
+      const reason = `its state could not be written: ${describeCause(e)}`;
+      this.hooks.onStats({ ...emptyStats(checkpointId, timestamp), status: 'FAILED', durationMs: Date.now() - timestamp, failureMessage: reason });
+      request.reject(savepointFailed(checkpointId, reason, e));
+    }
+  }
+
+  private taskStates(acks: ReadonlyMap<string, Uint8Array>): CompletedTaskState[] {
+    return [...acks.entries()].map(([key, state]) => {
+      const t = this.tasks.get(key)!;
+      return { vertexId: t.vertexId, subtask: t.subtask, parallelism: t.parallelism, state };
+    });
+  }
+
+  /**
+   * Writes a checkpoint or savepoint: task state files, then `_metadata` last; returns its pointer. A failed write is
+   * discarded (and rethrown).
+   */
+  private async write(
+    storage: JobCheckpointStorage,
+    checkpointId: number,
+    timestamp: number,
+    enumerators: Readonly<Record<string, unknown>>,
+    tasks: readonly CompletedTaskState[],
+    savepoint: SavepointRequest | undefined,
+  ): Promise<CheckpointStorageLocation> {
+    const location = await storage.initializeLocation(checkpointId, savepoint === undefined ? 'checkpoint' : 'savepoint', savepoint?.target);
+    try {
+      const handles: StateHandle[] = [];
+      for (const t of tasks) handles.push(await storage.writeState(location, taskStateFileName(t.vertexId, t.subtask), t.state));
+      const payload: CheckpointPayload = {
+        version: CHECKPOINT_PAYLOAD_VERSION,
+        savepoint: savepoint !== undefined,
+        enumerators,
+        tasks: tasks.map((t, i) => ({ vertexId: t.vertexId, subtask: t.subtask, parallelism: t.parallelism, file: handles[i].name })),
+      };
+      await storage.commit(location, { timestamp, handles, payload });
+      return location;
+    } catch (e) {
+      await storage.discard(location).catch(() => undefined);
+      throw e;
     }
   }
 
@@ -188,38 +320,32 @@ export class CheckpointCoordinator {
 
   private async complete(pending: PendingCheckpoint): Promise<void> {
     if (this.stopped) return;
-    const { checkpointId, timestamp } = pending;
-    const tasks = [...pending.acks.entries()].map(([key, state]) => {
-      const t = this.tasks.get(key)!;
-      return { vertexId: t.vertexId, subtask: t.subtask, parallelism: t.parallelism, state };
-    });
+    const { checkpointId, timestamp, savepoint } = pending;
+    const tasks = this.taskStates(pending.acks);
+    const stateSize = sizeOf(tasks);
+    const storage = savepoint?.storage ?? this.storage;
     let location: CheckpointStorageLocation | undefined;
-    const stateSize = tasks.reduce((n, t) => n + t.state.byteLength, 0);
-    if (this.storage !== undefined) {
-      location = await this.storage.initializeLocation(checkpointId, 'checkpoint').catch((e: unknown) => this.failed(pending, e));
-      if (location === undefined) return;
+    if (storage !== undefined) {
       try {
-        const handles: StateHandle[] = [];
-        for (const t of tasks) handles.push(await this.storage.writeState(location, taskStateFileName(t.vertexId, t.subtask), t.state));
-        const payload: CheckpointPayload = {
-          version: CHECKPOINT_PAYLOAD_VERSION,
-          savepoint: false,
-          enumerators: pending.enumerators,
-          tasks: tasks.map((t, i) => ({ vertexId: t.vertexId, subtask: t.subtask, parallelism: t.parallelism, file: handles[i].name })),
-        };
-        await this.storage.commit(location, { timestamp, handles, payload });
+        location = await this.write(storage, checkpointId, timestamp, pending.enumerators, tasks, savepoint);
       } catch (e) {
-        await this.storage.discard(location).catch(() => undefined);
         this.failed(pending, e);
         return;
       }
     }
     const pointer = location?.pointer;
     if (this.stopped) return;
+    if (savepoint !== undefined) {
+      this.hooks.onStats({ ...this.stats(pending, 'COMPLETED'), stateSize, externalPath: pointer });
+      // Only a savepoint that stops the job commits (its sources read nothing more); an intermediate one does not.
+      if (savepoint.suspend) this.hooks.notifyComplete(checkpointId);
+      savepoint.resolve(pointer!);
+      return;
+    }
     this.consecutiveFailures = 0;
     this.lastEnded = Date.now();
-    // A completed checkpoint subsumes older ones still in progress.
-    for (const id of [...this.pending.keys()]) if (id < checkpointId) this.abort(id, `checkpoint ${checkpointId} completed first`, false);
+    // A completed checkpoint subsumes older ones still in progress (savepoints are never subsumed).
+    for (const [id, p] of [...this.pending.entries()]) if (id < checkpointId && p.savepoint === undefined) this.abort(id, `checkpoint ${checkpointId} completed first`, false);
     this.hooks.onCompleted({ checkpointId, timestamp, savepoint: false, pointer, enumerators: pending.enumerators, tasks });
     this.hooks.onStats({ ...this.stats(pending, 'COMPLETED'), stateSize, externalPath: pointer });
     this.hooks.notifyComplete(checkpointId);
@@ -233,9 +359,8 @@ export class CheckpointCoordinator {
     }
   }
 
-  private failed(pending: PendingCheckpoint, e: unknown): undefined {
-    this.countFailure(pending, `its state could not be written: ${describeCause(e)}`);
-    return undefined;
+  private failed(pending: PendingCheckpoint, e: unknown): void {
+    this.countFailure(pending, `its state could not be written: ${describeCause(e)}`, e);
   }
 
   private abort(checkpointId: number, reason: string, counts = true): void {
@@ -243,13 +368,18 @@ export class CheckpointCoordinator {
     if (pending === undefined) return;
     this.pending.delete(checkpointId);
     if (pending.timer !== undefined) clearTimeout(pending.timer);
-    if (counts) this.countFailure(pending, reason);
+    if (counts || pending.savepoint !== undefined) this.countFailure(pending, reason);
     else this.hooks.onStats({ ...this.stats(pending, 'FAILED'), failureMessage: reason });
   }
 
-  private countFailure(pending: PendingCheckpoint, reason: string): void {
-    this.lastEnded = Date.now();
+  private countFailure(pending: PendingCheckpoint, reason: string, cause?: unknown): void {
     this.hooks.onStats({ ...this.stats(pending, 'FAILED'), failureMessage: reason });
+    if (pending.savepoint !== undefined) {
+      // A failed savepoint fails its request, not the job.
+      pending.savepoint.reject(savepointFailed(pending.checkpointId, reason, cause));
+      return;
+    }
+    this.lastEnded = Date.now();
     if (this.stopped) return;
     this.consecutiveFailures++;
     if (this.consecutiveFailures > this.settings.tolerableFailures) {
@@ -264,13 +394,30 @@ export class CheckpointCoordinator {
 
   private stats(pending: PendingCheckpoint, status: CheckpointStats['status']): CheckpointStats {
     return {
-      checkpointId: pending.checkpointId,
+      ...emptyStats(pending.checkpointId, pending.timestamp),
+      savepoint: pending.savepoint !== undefined,
       status,
-      triggerTimestamp: pending.timestamp,
       durationMs: status === 'IN_PROGRESS' ? undefined : Date.now() - pending.timestamp,
-      stateSize: 0,
-      externalPath: undefined,
-      failureMessage: undefined,
     };
   }
+}
+
+/** The state of one task in a completed checkpoint. */
+interface CompletedTaskState {
+  readonly vertexId: string;
+  readonly subtask: number;
+  readonly parallelism: number;
+  readonly state: Uint8Array;
+}
+
+function sizeOf(tasks: readonly CompletedTaskState[]): number {
+  return tasks.reduce((n, t) => n + t.state.byteLength, 0);
+}
+
+function emptyStats(checkpointId: number, triggerTimestamp: number): CheckpointStats {
+  return { checkpointId, savepoint: true, status: 'IN_PROGRESS', triggerTimestamp, durationMs: undefined, stateSize: 0, externalPath: undefined, failureMessage: undefined };
+}
+
+function savepointFailed(checkpointId: number, reason: string, cause?: unknown): WeirError {
+  return new WeirError(ErrorCodes.CHECKPOINT_FAILED, `Savepoint ${checkpointId} failed: ${reason}`, cause === undefined ? undefined : { cause });
 }

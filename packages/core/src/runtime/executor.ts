@@ -3,7 +3,7 @@
  * in this process over the in-process transport, with as many slots as the job's highest parallelism (Flink's
  * MiniCluster). The CLI's cluster mode will provide another executor.
  */
-import { ErrorCodes, WeirError } from '../errors.js';
+import { describeValue } from '../state/state-key.js';
 import { InProcessTransport } from './in-process-transport.js';
 import type { JobClient } from './job-client.js';
 import { JobMaster, type CollectListener, type JobSubmission } from './job-master.js';
@@ -25,6 +25,16 @@ export interface PipelineExecutor {
   submit(submission: JobSubmission): SubmittedJob;
 }
 
+function checkDirectory(directory: unknown): string | undefined {
+  if (directory === undefined || (typeof directory === 'string' && directory.length > 0)) return directory;
+  throw new TypeError(`A savepoint directory must be a non-empty string (or undefined for the default); got ${describeValue(directory)}`);
+}
+
+function checkDrain(drain: unknown): boolean {
+  if (typeof drain === 'boolean') return drain;
+  throw new TypeError(`drain must be a boolean; got ${describeValue(drain)}`);
+}
+
 /** The embedded executor: one JobManager and one TaskManager in this process, in-process transport. */
 export class EmbeddedExecutor implements PipelineExecutor {
   submit(submission: JobSubmission): SubmittedJob {
@@ -34,15 +44,14 @@ export class EmbeddedExecutor implements PipelineExecutor {
     const master = new JobMaster(submission, transport, taskManager);
     const result = master.result.finally(() => transport.close());
     result.catch(() => undefined);
-    const unsupported = (what: string): Promise<string> =>
-      Promise.reject(new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, `${what} needs checkpointing, which this version of weir does not provide yet`));
     const client: JobClient = {
       getJobId: () => submission.jobId,
       getJobStatus: () => Promise.resolve(master.getStatus()),
       cancel: () => master.cancel(),
       getMetrics: () => Promise.resolve(master.getMetrics()),
-      triggerSavepoint: () => unsupported('triggerSavepoint'),
-      stopWithSavepoint: () => unsupported('stopWithSavepoint'),
+      triggerSavepoint: async (directory) => master.triggerSavepoint(checkDirectory(directory)),
+      stopWithSavepoint: async (directory, drain = false) => master.stopWithSavepoint(checkDirectory(directory), checkDrain(drain)),
+      getCheckpointStats: () => Promise.resolve(master.getCheckpointStats()),
       getJobExecutionResult: () => result,
     };
     return {

@@ -7,10 +7,17 @@
 import { match } from 'ts-pattern';
 import { describeCause, ErrorCodes, WeirError } from '../errors.js';
 import { assembleRestore, loadCheckpointData, resolveCheckpointPointer, type CheckpointData, type JobRestore } from '../checkpoint/checkpoint-data.js';
-import { CheckpointCoordinator, type CheckpointCoordinatorSettings, type CheckpointStats, type CoordinatedTask } from '../checkpoint/checkpoint-coordinator.js';
+import {
+  CheckpointCoordinator,
+  type CheckpointCoordinatorSettings,
+  type CheckpointStats,
+  type CoordinatedTask,
+  type SavepointRequest,
+} from '../checkpoint/checkpoint-coordinator.js';
 import type { CheckpointStorage } from '../checkpoint/storage/checkpoint-storage.js';
 import type { CheckpointStorageLocation } from '../checkpoint/storage/checkpoint-storage-location.js';
 import type { JobCheckpointStorage } from '../checkpoint/storage/job-checkpoint-storage.js';
+import { LocalDirectoryCheckpointStorage } from '../checkpoint/storage/local-directory-checkpoint-storage.js';
 import type { Source, SourceSplit } from '../connector/source.js';
 import type { BarrierHandling } from './input-gate.js';
 import { operatorIdOf } from './stream-task.js';
@@ -40,6 +47,11 @@ export interface JobSubmission {
   readonly checkpointing?: JobCheckpointing;
   /** A savepoint or retained checkpoint to start from. */
   readonly restoreFrom?: { readonly pointer: string; readonly allowNonRestoredState: boolean };
+  /**
+   * The storage that writes savepoints when checkpointing is off (with checkpointing, the checkpoint storage does).
+   * Default: a local directory storage under `.weir/checkpoints`.
+   */
+  readonly savepointStorage?: CheckpointStorage;
 }
 
 /** The checkpointing settings of a job. */
@@ -86,6 +98,8 @@ export class JobMaster {
   private jobStorage: JobCheckpointStorage | undefined;
   private readonly retainedCheckpoints = new Map<number, CheckpointStorageLocation>();
   private readonly checkpointHistory: CheckpointStats[] = [];
+  /** Set while a stop-with-savepoint is under way. */
+  private stopping = false;
   /** Resolves with the result, or rejects with JOB_FAILED / JOB_CANCELLED. */
   readonly result: Promise<JobExecutionResult>;
 
@@ -116,6 +130,84 @@ export class JobMaster {
   /** Statistics of the job's recent checkpoints (the last 20), oldest first. */
   getCheckpointStats(): readonly CheckpointStats[] {
     return [...this.checkpointHistory];
+  }
+
+  /**
+   * Takes a savepoint into `target` (in the checkpoint storage's terms; undefined: its default savepoint directory)
+   * while the job runs on (Flink's `triggerSavepoint`). Resolves to the savepoint's pointer; rejects with
+   * `CHECKPOINT_FAILED` when the job is not running or the savepoint failed, `UNSUPPORTED_OPERATION` in BATCH mode.
+   */
+  async triggerSavepoint(target: string | undefined): Promise<string> {
+    const storage = await this.savepointStorage('take a savepoint of');
+    const coordinator = this.runningCoordinator('take a savepoint of');
+    return new Promise<string>((resolve, reject) => coordinator.triggerSavepoint({ storage, target, resolve, reject }, { suspend: false }));
+  }
+
+  /**
+   * Stops the job with a savepoint (Flink's `stopWithSavepoint`) and resolves to its pointer once the job has ended.
+   * Without `drain`, the sources stop reading right behind the savepoint's barrier; when the savepoint is complete,
+   * the tasks are told (two-phase-commit sinks commit) and end without finishing their operators, so windows and
+   * timers stay in the savepoint. With `drain`, the sources end their input: the maximum watermark fires every
+   * window and timer, every operator finishes, and the final state is the savepoint. The job ends FINISHED. If the
+   * savepoint fails, the job runs on (a suspended source reads again) and this rejects with `CHECKPOINT_FAILED`.
+   */
+  async stopWithSavepoint(target: string | undefined, drain: boolean): Promise<string> {
+    const storage = await this.savepointStorage('stop with a savepoint');
+    const coordinator = this.runningCoordinator('stop with a savepoint');
+    const attempt = this.attempt!;
+    if (this.stopping) throw this.notSavepointable('stop with a savepoint', 'it is already stopping with a savepoint');
+    this.stopping = true;
+    try {
+      const pointer = await new Promise<string>((resolve, reject) => {
+        const request: SavepointRequest = { storage, target, resolve, reject };
+        if (!drain) {
+          coordinator.triggerSavepoint(request, { suspend: true });
+          return;
+        }
+        coordinator.drainToSavepoint(request, (checkpointId) => {
+          const enumerators: Record<string, unknown> = {};
+          for (const v of this.submission.jobGraph.vertices) {
+            const source = attempt.coordinators.get(v.id);
+            if (source === undefined) continue;
+            enumerators[operatorIdOf(v.head)] = source.snapshotState(checkpointId);
+            // No split is assigned after this: the enumerator's state holds the rest.
+            source.stopAssigning();
+          }
+          return enumerators;
+        });
+        for (const task of attempt.tasks.values()) task.mailbox.put({ kind: 'drain' });
+      });
+      // The tasks were told the savepoint completed (sinks commit first): now they end.
+      if (!drain) for (const task of attempt.tasks.values()) task.mailbox.put({ kind: 'terminate' });
+      await this.result.catch(() => undefined);
+      return pointer;
+    } catch (e) {
+      if (!drain && this.attempt === attempt) for (const task of attempt.tasks.values()) task.mailbox.put({ kind: 'resume' });
+      throw e;
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  /** The checkpoint coordinator of the running attempt, for a savepoint. */
+  private runningCoordinator(what: string): CheckpointCoordinator {
+    if (this.submission.mode === 'BATCH') {
+      throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, `Cannot ${what} job "${this.submission.jobName}" (${this.submission.jobId}): a job in BATCH mode takes no savepoints`);
+    }
+    const coordinator = this.attempt?.checkpoints;
+    if (this.status !== 'RUNNING' || coordinator === undefined || this.attempt!.cancelling) throw this.notSavepointable(what, `it is ${this.status}, not RUNNING`);
+    return coordinator;
+  }
+
+  private notSavepointable(what: string, why: string): WeirError {
+    return new WeirError(ErrorCodes.CHECKPOINT_FAILED, `Cannot ${what} job "${this.submission.jobName}" (${this.submission.jobId}): ${why}`);
+  }
+
+  /** The job's checkpoint storage, which writes savepoints too; opened on first use when checkpointing is off. */
+  private async savepointStorage(what: string): Promise<JobCheckpointStorage> {
+    this.runningCoordinator(what);
+    this.jobStorage ??= await (this.submission.savepointStorage ?? new LocalDirectoryCheckpointStorage()).createJobStorage(this.submission.jobId);
+    return this.jobStorage;
   }
 
   /** Listens to collected records; returns a function that stops listening. */
@@ -169,7 +261,10 @@ export class JobMaster {
     const storage = this.jobStorage;
     if (storage === undefined) return;
     const keep = this.status === 'FAILED' || (this.status === 'CANCELED' && this.submission.checkpointing?.retainOnCancellation === true);
-    if (!keep) for (const location of this.retainedCheckpoints.values()) await storage.discard(location).catch(() => undefined);
+    if (!keep) {
+      for (const location of this.retainedCheckpoints.values()) await storage.discard(location).catch(() => undefined);
+      await storage.removeIfEmpty().catch(() => undefined);
+    }
     this.retainedCheckpoints.clear();
   }
 
@@ -306,12 +401,13 @@ export class JobMaster {
     );
     const number = attempt.number;
     return new CheckpointCoordinator(settings, tasks, this.jobStorage, this.lastCheckpointId, this.retainedCheckpoints, {
-      triggerSources: (checkpointId, timestamp) => {
+      triggerSources: (checkpointId, timestamp, savepoint) => {
         const enumerators: Record<string, unknown> = {};
+        const mail = { kind: 'trigger-checkpoint', checkpointId, timestamp, savepoint: savepoint !== undefined, suspend: savepoint?.suspend } as const;
         for (const v of jobGraph.vertices) {
           if (v.head.kind !== 'source') continue;
           enumerators[operatorIdOf(v.head)] = attempt.coordinators.get(v.id)?.snapshotState(checkpointId);
-          for (let i = 0; i < v.parallelism; i++) attempt.tasks.get(`${v.id}#${i}`)?.mailbox.put({ kind: 'trigger-checkpoint', checkpointId, timestamp, savepoint: false });
+          for (let i = 0; i < v.parallelism; i++) attempt.tasks.get(`${v.id}#${i}`)?.mailbox.put(mail);
         }
         return enumerators;
       },

@@ -21,6 +21,7 @@ export class SourceCoordinator implements SplitEnumeratorContext<SourceSplit> {
   private readonly readers = new Set<number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
+  private assigning = true;
 
   /** Creates the enumerator of `source` (not started yet). */
   constructor(
@@ -32,13 +33,21 @@ export class SourceCoordinator implements SplitEnumeratorContext<SourceSplit> {
     this.enumerator = restoredState === undefined ? source.createEnumerator(this) : source.restoreEnumerator(this, restoredState);
   }
 
-  /** Starts the enumerator. */
   /** The enumerator's state for checkpoint `checkpointId`. */
   snapshotState(checkpointId: number): unknown {
     return this.enumerator.snapshotState(checkpointId);
   }
 
-    start(): void {
+  /**
+   * Stop with savepoint and drain: the enumerator's state was just taken, so from now on no split reaches a reader
+   * (an assignment is left to that state) and split requests go unanswered.
+   */
+  stopAssigning(): void {
+    this.assigning = false;
+  }
+
+  /** Starts the enumerator. */
+  start(): void {
     this.guard(() => this.enumerator.start());
   }
 
@@ -50,7 +59,7 @@ export class SourceCoordinator implements SplitEnumeratorContext<SourceSplit> {
 
   /** A reader asks for a split. */
   handleSplitRequest(subtask: number): void {
-    this.guard(() => this.enumerator.handleSplitRequest(subtask));
+    if (this.assigning) this.guard(() => this.enumerator.handleSplitRequest(subtask));
   }
 
   currentParallelism(): number {
@@ -62,7 +71,7 @@ export class SourceCoordinator implements SplitEnumeratorContext<SourceSplit> {
   }
 
   assignSplit(split: SourceSplit, subtask: number): void {
-    if (!this.closed) this.gateway.addSplits(subtask, [split]);
+    if (!this.closed && this.assigning) this.gateway.addSplits(subtask, [split]);
   }
 
   signalNoMoreSplits(subtask: number): void {

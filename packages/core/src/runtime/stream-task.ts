@@ -30,6 +30,8 @@ import { isPromise, type MaybePromise, type OperatorContext, type StreamOperator
 import type { TaskDeployment, TaskMail, TaskOutcome, TaskServices } from './task-deployment.js';
 
 class TaskCancelled extends Error {}
+/** Thrown out of the task's loops when a stop-with-savepoint (without drain) completed: the task ends as FINISHED. */
+class TaskTerminated extends Error {}
 
 /** The id that matches an operator's state in checkpoints and savepoints: its uid, or one derived from the job's shape. */
 export function operatorIdOf(node: StreamNode): string {
@@ -69,6 +71,12 @@ export class StreamTask {
   private recordsIn = 0;
   private finishing = false;
   private inRecord = false;
+  /** A source stopped reading behind the barrier of a stop-with-savepoint (no drain). */
+  private suspended = false;
+  /** The stop-with-savepoint completed: the task ends without finishing its operators. */
+  private terminated = false;
+  /** A stop-with-savepoint with drain: the final snapshot becomes the savepoint, so it is taken even without periodic checkpoints. */
+  private draining = false;
   private readonly processingTime: MailboxProcessingTimeService;
   private cancelRequested!: () => void;
   /** Rejects with TaskCancelled when the task is cancelled. */
@@ -115,6 +123,7 @@ export class StreamTask {
       return { state: 'FINISHED' };
     } catch (e) {
       if (e instanceof TaskCancelled) return { state: 'CANCELED' };
+      if (e instanceof TaskTerminated) return { state: 'FINISHED' };
       return { state: 'FAILED', error: e instanceof Error ? e : new Error(String(e)) };
     } finally {
       await this.closeAll();
@@ -329,7 +338,21 @@ export class StreamTask {
           break;
         case 'trigger-checkpoint':
           // A source task that already ended has reported its final snapshot, which stands for it.
-          if (!this.sourceEnded && !this.finishing) await this.unlessCancelled(this.performCheckpoint(mail.checkpointId, mail.timestamp, mail.savepoint));
+          if (!this.sourceEnded && !this.finishing) {
+            await this.unlessCancelled(this.performCheckpoint(mail.checkpointId, mail.timestamp, mail.savepoint));
+            // Stop with savepoint: nothing is read behind the savepoint's barrier.
+            if (mail.suspend === true) this.suspended = true;
+          }
+          break;
+        case 'resume':
+          this.suspended = false;
+          break;
+        case 'terminate':
+          this.terminated = true;
+          break;
+        case 'drain':
+          this.draining = true;
+          if (this.reader !== undefined) this.sourceEnded = true;
           break;
         case 'checkpoint-complete':
           await this.unlessCancelled(this.notifyCheckpointComplete(mail.checkpointId));
@@ -341,6 +364,7 @@ export class StreamTask {
 
   private checkInterrupts(): void {
     if (this.cancelled) throw new TaskCancelled();
+    if (this.terminated) throw new TaskTerminated();
     if (this.failure !== undefined) throw this.failure;
   }
 
@@ -365,7 +389,7 @@ export class StreamTask {
       let progressed = false;
       if (this.outputsAvailable()) {
         if (this.reader !== undefined) {
-          if (this.readerAvailable) {
+          if (this.readerAvailable && !this.suspended) {
             progressed = true;
             const r = this.pollSource();
             if (r) await this.unlessCancelled(r);
@@ -549,8 +573,8 @@ export class StreamTask {
    * their last output. So nothing is committed while any task of the attempt may still fail.
    */
   private async finalCheckpoint(): Promise<void> {
-    // Without checkpoints the final snapshot would never be used: only the end is reported.
-    const state = this.deployment.checkpointing.enabled ? this.snapshotTask(END_OF_INPUT_CHECKPOINT_ID, Date.now()) : Promise.resolve(encodeTaskSnapshot({ operators: {} }));
+    // Without checkpoints the final snapshot would never be used (unless it becomes a drained savepoint): only the end is reported.
+    const state = this.deployment.checkpointing.enabled || this.draining ? this.snapshotTask(END_OF_INPUT_CHECKPOINT_ID, Date.now()) : Promise.resolve(encodeTaskSnapshot({ operators: {} }));
     await this.unlessCancelled(state.then((s) => this.services.reportFinished(this.vertex.id, this.subtaskIndex, s)));
     for (;;) {
       if (this.mailbox.hasMail()) await this.drainMail();

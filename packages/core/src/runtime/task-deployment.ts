@@ -82,8 +82,24 @@ export type TaskMail =
   | { readonly kind: 'flush' }
   | { readonly kind: 'timer'; readonly time: number; readonly callback: (time: number) => void | Promise<void> }
   | { readonly kind: 'cancel' }
-  | { readonly kind: 'trigger-checkpoint'; readonly checkpointId: number; readonly timestamp: number; readonly savepoint: boolean }
-  | { readonly kind: 'checkpoint-complete'; readonly checkpointId: number };
+  | {
+      readonly kind: 'trigger-checkpoint';
+      readonly checkpointId: number;
+      readonly timestamp: number;
+      readonly savepoint: boolean;
+      /** Stop with savepoint without draining: a source stops reading right behind this barrier. */
+      readonly suspend?: boolean;
+    }
+  | { readonly kind: 'checkpoint-complete'; readonly checkpointId: number }
+  /** A stop-with-savepoint without drain failed: a suspended source reads again. */
+  | { readonly kind: 'resume' }
+  /** A stop-with-savepoint without drain completed: the task ends at once, without finishing its operators. */
+  | { readonly kind: 'terminate' }
+  /**
+   * Stop with savepoint and drain: a source ends its input here (the maximum watermark fires every timer and
+   * window), and every task takes its final snapshot, which becomes the savepoint.
+   */
+  | { readonly kind: 'drain' };
 
 /** How a task ended. */
 export type TaskOutcome = { readonly state: 'FINISHED' } | { readonly state: 'CANCELED' } | { readonly state: 'FAILED'; readonly error: Error };

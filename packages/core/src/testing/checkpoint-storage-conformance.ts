@@ -280,6 +280,26 @@ export function checkpointStorageConformanceSuite(name: string, options: Checkpo
     );
 
     it(
+      'removeIfEmpty removes a job directory only once nothing is left in it',
+      async () => {
+        const job = await createJob();
+        const first = await completeCheckpoint(job, 1, { s: 'one' });
+        await job.removeIfEmpty();
+        expect(ids(await job.listCompleted())).toEqual([1]);
+        await job.discard(first.location);
+        await job.removeIfEmpty();
+        await job.removeIfEmpty();
+        expect(await job.listCompleted()).toEqual([]);
+        expect(await storage.findLatestValid({ jobId: job.jobId, onWarning: () => undefined })).toBeUndefined();
+        // The job's storage works again afterwards (its directories are made anew).
+        const again = await storage.createJobStorage(job.jobId);
+        await completeCheckpoint(again, 2, { s: 'two' });
+        expect(ids(await again.listCompleted())).toEqual([2]);
+      },
+      testTimeoutMs,
+    );
+
+    it(
       'a flipped bit in a state file is detected by readState and by a verified load, naming the file',
       async () => {
         const job = await createJob();

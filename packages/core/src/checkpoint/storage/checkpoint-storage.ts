@@ -199,6 +199,7 @@ export abstract class CheckpointStorage implements AsyncDisposable {
       discardSharedState: (handles) => this.discardSharedState(jobId, handles),
       commit: (location, metadata) => this.commit(jobId, location, metadata),
       discard: (location) => this.discard(jobId, location),
+      removeIfEmpty: () => this.removeJobIfEmpty(jobId),
       listCompleted: () => this.listCompleted(jobId),
       findLatestValid: (options = {}) => this.findLatestValid({ ...options, jobId }),
       readState: (checkpoint, handle) => this.readState(checkpoint, handle),
@@ -471,6 +472,18 @@ export abstract class CheckpointStorage implements AsyncDisposable {
     await this.io(`discard ${kind} ${checkpointId} of job ${jobId} (${pointer})`, async () => {
       await this._deleteFile(pointer, METADATA_FILE_NAME);
       await this._deleteDirectory(pointer);
+    });
+  }
+
+  private async removeJobIfEmpty(jobId: string): Promise<void> {
+    this.checkOpen();
+    const jobDirectory = this.jobDirectory(jobId);
+    const sharedDirectory = this.sharedDirectory(jobId);
+    await this.io(`remove the directory of job ${jobId} (${jobDirectory})`, async () => {
+      const entries = (await this._list(jobDirectory)) ?? [];
+      if (entries.some((e) => e !== SHARED_STATE_DIRECTORY_NAME)) return;
+      if (((await this._list(sharedDirectory)) ?? []).length > 0) return;
+      await this._deleteDirectory(jobDirectory);
     });
   }
 

@@ -83,6 +83,12 @@ export interface JobCheckpointStorage {
   discard(location: CheckpointStorageLocation): Promise<void>;
 
   /**
+   * Removes the job's directory when nothing is left in it but an empty shared-state directory (its checkpoints were
+   * all discarded, as when the job finished); leaves it otherwise. Safe to call twice.
+   */
+  removeIfEmpty(): Promise<void>;
+
+  /**
    * The completed checkpoints of this job (those with a `_metadata` file), ascending by id, from the storage's
    * listing, so that a new process finds them. Savepoints are not listed. Nothing is verified here.
    */
