@@ -13,6 +13,7 @@ import os from 'node:os';
 import type { Benchmark } from './harness/benchmark.js';
 import { readConfig } from './harness/config.js';
 import { checkFloors } from './harness/floors.js';
+import { checkpointOverhead } from './benchmarks/checkpointing.js';
 import { keyedCountNumberKeys, keyedCountStringKeys } from './benchmarks/keyed-count.js';
 import { describeMachine, formatMachine } from './harness/machine.js';
 import { measureBenchmark, type BenchmarkResult } from './harness/measure.js';
@@ -30,6 +31,7 @@ const ALL_BENCHMARKS: readonly Benchmark[] = [
   slidingWindowCount,
   levelKeyedCount,
   levelSnapshotCost,
+  checkpointOverhead,
 ];
 
 async function main(): Promise<number> {

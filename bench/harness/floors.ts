@@ -4,7 +4,8 @@
  * hand-written Map loop and >= 4x RxJS on the keyed running count. The floors are checked on number keys; the same ratios on string keys are printed for
  * information. `@weir/state-level`: (c) the keyed count over 1M keys with the Level backend >= 40% of the same job with
  * the memory backend; (d) an incremental snapshot after changing 1% of the keys costs <= 10% of a full snapshot
- * (weir's rate >= 10x the full snapshot's).
+ * (weir's rate >= 10x the full snapshot's). (e) The keyed count with checkpoints every second >= 85% of the same job
+ * without checkpoints.
  */
 import type { BenchmarkResult } from './measure.js';
 
@@ -33,6 +34,7 @@ export const FLOORS: readonly Floor[] = [
   { benchmark: 'window-sliding', reference: 'loop', minRatio: 0.2, binding: false, label: '(issue 3) sliding windows >= 20% of the loop' },
   { benchmark: 'state-level-count', reference: 'memory backend', minRatio: 0.4, binding: true, label: '(c) Level backend >= 40% of memory' },
   { benchmark: 'state-level-snapshot', reference: 'full snapshot', minRatio: 10, binding: true, label: '(d) snapshotDelta <= 10% of full snapshot' },
+  { benchmark: 'checkpoint-overhead', reference: 'no checkpoints', minRatio: 0.85, binding: true, label: '(e) checkpoints every 1 s >= 85% of none' },
 ];
 
 /** The verdict on one floor. */
