@@ -1,5 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MapStateDescriptor, StreamExecutionEnvironment, ValueStateDescriptor, type KeyedBroadcastProcessFunction, type ValueState } from '../src/index.js';
+import {
+  DataGeneratorSource,
+  MapStateDescriptor,
+  RateLimiterStrategy,
+  StreamExecutionEnvironment,
+  ValueStateDescriptor,
+  WatermarkStrategy,
+  type KeyedBroadcastProcessFunction,
+  type ValueState,
+} from '../src/index.js';
 
 type Rule = { word: string; threshold: number };
 const rules = new MapStateDescriptor<string, number>('rules');
@@ -64,5 +76,60 @@ describe('broadcast state', () => {
       })
       .executeAndCollect();
     await expect(run).rejects.toThrow(/No broadcast state "other"/);
+  });
+
+  it('broadcast state is in savepoints: a job resumed at a higher parallelism has the rules on every instance', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weir-broadcast-'));
+    try {
+      const WORDS = 30;
+      const job = (parallelism: number, ruleList: Rule[], fromSavepoint?: string) => {
+        const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism, fromSavepoint });
+        const out: string[] = [];
+        const words = env
+          .fromSource(new DataGeneratorSource((i) => `w${i % WORDS}`, 600, RateLimiterStrategy.perSecond(2000)), WatermarkStrategy.noWatermarks(), 'words')
+          .setParallelism(1)
+          .uid('words');
+        const ruleStream = env.fromCollection(ruleList).uid('rules').broadcast(rules);
+        words
+          .keyBy((w) => w)
+          .connect(ruleStream)
+          .process<string>({
+            async processElement(word, ctx, o) {
+              o.collect(`${word}:${(await ctx.getBroadcastState(rules).get(word)) ?? 'none'}`);
+            },
+            async processBroadcastElement(rule, ctx, o) {
+              await ctx.getBroadcastState(rules).put(rule.word, rule.threshold);
+              o.collect(`rule ${rule.word}`);
+            },
+          })
+          .uid('rule-check')
+          .addSink((line) => {
+            out.push(line);
+          });
+        return { env, out };
+      };
+      const everyWord: Rule[] = Array.from({ length: WORDS }, (_, i) => ({ word: `w${i}`, threshold: i }));
+      const first = job(2, everyWord);
+      const client = await first.env.executeAsync('with rules');
+      // Both instances have every rule once 2 x 30 rule lines came out.
+      while (first.out.filter((l) => l.startsWith('rule ')).length < 2 * WORDS || first.out.length < 2 * WORDS + 50) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const savepoint = await client.stopWithSavepoint(join(dir, 'savepoints'));
+
+      // Resumed at parallelism 3 with no rules coming in: the rules come from the savepoint, on all three instances.
+      const resumed = job(3, [], savepoint);
+      await resumed.env.execute('resumed without rules');
+      const checked = resumed.out.filter((l) => !l.startsWith('rule '));
+      expect(checked.length).toBeGreaterThan(0);
+      for (const line of checked) {
+        const [word, threshold] = line.split(':');
+        expect(threshold).toBe(word.slice(1));
+      }
+      // Every word (and so every one of the three instances) saw its rule.
+      expect(new Set(checked.map((l) => l.split(':')[0])).size).toBe(WORDS);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,8 +12,12 @@ import type { SourceSplit } from '../connector/source.js';
 import type { KeyedStateSnapshot } from '../state/keyed-state-snapshot.js';
 import type { TimerQueueSnapshot } from '../state/timer-queue.js';
 
-/** How an operator list state is redistributed on restore. */
-export type ListStateMode = 'split' | 'union';
+/**
+ * How an operator list state is redistributed on restore: `split` deals the items out, `union` gives every subtask
+ * all items, `broadcast` gives new subtask `i` the items of old subtask `i % oldParallelism` (broadcast state: every
+ * old subtask holds the same copy, as in Flink).
+ */
+export type ListStateMode = 'split' | 'union' | 'broadcast';
 
 /** One operator list state in a snapshot. */
 export interface ListStateSnapshot {
@@ -82,7 +86,7 @@ export function restoreOperatorState(
   const lists = new Map<string, readonly unknown[]>();
   for (const [name, mode] of names) {
     const perSubtask = old.map((s) => s?.lists?.[name]?.items ?? []);
-    lists.set(name, mode === 'union' ? perSubtask.flat() : redistribute(perSubtask, parallelism, index));
+    lists.set(name, mode === 'union' ? perSubtask.flat() : mode === 'broadcast' ? [...perSubtask[index % perSubtask.length]] : redistribute(perSubtask, parallelism, index));
   }
   return {
     checkpointId,

@@ -1,7 +1,9 @@
 /**
  * Runs a `KeyedBroadcastProcessFunction`: input 0 is the keyed stream (keyed state, timers, read-only broadcast
  * state), input 1 the broadcast stream (every instance receives every record; it may update broadcast state).
- * Broadcast state lives in the operator instance, one map per descriptor name.
+ * Broadcast state lives in the operator instance, one map per descriptor name; checkpoints hold each instance's copy
+ * (operator list state `broadcast-state/<name>` of [key, value] entries, mode `broadcast`), and on restore new
+ * subtask `i` takes the copy of old subtask `i % oldParallelism`, as in Flink.
  */
 import type { OutputTag } from '../../api/output-tag.js';
 import type {
@@ -10,6 +12,7 @@ import type {
   KeyedBroadcastProcessFunction,
   KeyedBroadcastReadOnlyContext,
 } from '../../functions/broadcast-functions.js';
+import type { ListStateSnapshot, OperatorSnapshot } from '../../checkpoint/task-state.js';
 import type { OnTimerContext, TimerService } from '../../functions/user-functions.js';
 import { keyIdentity, type Key } from '../../keys/key-group.js';
 import type { MapStateDescriptor } from '../../state/map-state-descriptor.js';
@@ -20,9 +23,21 @@ import type { MaybePromise, OperatorContext, Output } from '../stream-operator.j
 import { AbstractKeyedOperator } from './abstract-keyed-operator.js';
 import { settle } from './process-operator.js';
 
+/** The operator list state that holds broadcast state `name` in checkpoints. */
+const listStateName = (name: string): string => `broadcast-state/${name}`;
+
 class MemoryBroadcastState<K extends MapStateKey, V> implements BroadcastState<K, V> {
   private readonly entriesById = new Map<unknown, [K, V]>();
-  constructor(private readonly writable: () => boolean) {}
+  constructor(
+    private readonly writable: () => boolean,
+    restored: readonly unknown[],
+  ) {
+    for (const entry of restored as readonly [K, V][]) this.entriesById.set(keyIdentity(entry[0]), [entry[0], entry[1]]);
+  }
+  /** The entries, for a checkpoint. */
+  snapshot(): [K, V][] {
+    return [...this.entriesById.values()].map(([k, v]) => [k, v]);
+  }
   get(key: K): Promise<V | undefined> {
     return Promise.resolve(this.entriesById.get(keyIdentity(key))?.[1]);
   }
@@ -81,7 +96,19 @@ export class KeyedBroadcastProcessOperator
   override setup(context: OperatorContext, output: Output): void {
     super.setup(context, output);
     this.emitter = new OrderedEmitter(output);
-    for (const d of this.descriptors) this.states.set(d.name, new MemoryBroadcastState(() => this.broadcastSide));
+    const restored = context.restored?.lists;
+    for (const d of this.descriptors) this.states.set(d.name, new MemoryBroadcastState(() => this.broadcastSide, restored?.get(listStateName(d.name)) ?? []));
+  }
+
+  override snapshotState(...args: Parameters<AbstractKeyedOperator['snapshotState']>): Promise<OperatorSnapshot> {
+    return this.snapshotWithBroadcastState(super.snapshotState(...args));
+  }
+
+  private async snapshotWithBroadcastState(base: OperatorSnapshot | Promise<OperatorSnapshot>): Promise<OperatorSnapshot> {
+    const snapshot = await base;
+    const lists: Record<string, ListStateSnapshot> = { ...snapshot.lists };
+    for (const [name, state] of this.states) lists[listStateName(name)] = { mode: 'broadcast', items: state.snapshot() };
+    return { ...snapshot, lists };
   }
 
   getBroadcastState<MK extends MapStateKey, V>(descriptor: MapStateDescriptor<MK, V>): BroadcastState<MK, V> {
