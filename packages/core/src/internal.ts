@@ -46,3 +46,4 @@ export { ManualProcessingTimeService } from './runtime/processing-time-service.j
 export type { ProcessingTimeService } from './runtime/processing-time-service.js';
 export type { MaybePromise, OperatorContext, Output, StreamOperator, StreamOperatorFactory } from './runtime/stream-operator.js';
 export { FRAME_FORMAT_VERSION } from './runtime/frame-codec.js';
+export { MAP_EXTENSION_TYPE, NEGATIVE_ZERO_EXTENSION_TYPE, packValue, prepareValue, prepareValues, unpackValue, valuePackr } from './codec/value-packr.js';

@@ -12,83 +12,31 @@
  * Decoding validates the frame's shape and throws `WeirError` with code `MALFORMED_FRAME` for garbage, truncated
  * input, an unknown format version or a wrong shape; it never returns a half-valid frame.
  */
-import { addExtension, Packr } from 'msgpackr';
+import { prepareValues, valuePackr } from '../codec/value-packr.js';
 import { ErrorCodes, WeirError } from '../errors.js';
 import type { ControlElement, Frame } from './frame.js';
 
 /** The version of the wire format written by {@link encodeFrame}; {@link decodeFrame} accepts only this one. */
 export const FRAME_FORMAT_VERSION = 1;
 
-/** The msgpack extension type weir uses for a `Map` (its entries as a flat `[key, value, key, value, ...]` array). */
-export const MAP_EXTENSION_TYPE = 0x57;
-
-/** The msgpack extension type weir uses for the number `-0`. */
-export const NEGATIVE_ZERO_EXTENSION_TYPE = 0x58;
+export { MAP_EXTENSION_TYPE, NEGATIVE_ZERO_EXTENSION_TYPE } from '../codec/value-packr.js';
 
 const CONTROL_WATERMARK = 0;
 const CONTROL_WATERMARK_STATUS = 1;
 const CONTROL_BARRIER = 2;
 const CONTROL_END_OF_INPUT = 3;
 
-/** Stands for a `Map` while encoding; never escapes this module. */
-class EncodedMap {
-  constructor(readonly entries: unknown[]) {}
-}
-
-/** Stands for `-0` while encoding; never escapes this module. */
-class NegativeZero {}
-const NEGATIVE_ZERO = new NegativeZero();
-
-// msgpackr registers extensions process-wide; the classes are private to this module, so only this codec writes them.
-addExtension({
-  Class: EncodedMap,
-  type: MAP_EXTENSION_TYPE,
-  write: (map: EncodedMap) => map.entries,
-  read: (entries: unknown) => {
-    if (!Array.isArray(entries) || entries.length % 2 !== 0) {
-      throw new Error('a Map extension must hold an array of key-value pairs');
-    }
-    const map = new Map<unknown, unknown>();
-    for (let i = 0; i < entries.length; i += 2) map.set(entries[i], entries[i + 1]);
-    return map;
-  },
-});
-addExtension({
-  Class: NegativeZero,
-  type: NEGATIVE_ZERO_EXTENSION_TYPE,
-  write: () => 0,
-  read: () => -0,
-});
-
-/**
- * The codec's msgpackr instance.
- * - `useRecords: false`: no record structures, so a frame decodes without state shared with its encoder.
- * - `mapsAsObjects: true`: msgpack maps decode as plain objects (Maps travel as their own extension).
- * - `moreTypes: true`: Set, typed arrays (with their type), Error and RegExp keep their types.
- * - `useBigIntExtension: true`, `int64AsType: 'bigint'`: a bigint of any size round-trips as a bigint, while
- *   numbers beyond 32 bits are written as float64 and stay numbers.
- * - `copyBuffers: true`: decoded binary values do not pin or alias the frame's bytes.
- */
-const packr = new Packr({
-  useRecords: false,
-  mapsAsObjects: true,
-  moreTypes: true,
-  useBigIntExtension: true,
-  int64AsType: 'bigint',
-  copyBuffers: true,
-});
-
 /** Encodes a frame as msgpack. Throws `TypeError` if a value cannot be encoded (a symbol, for example). */
 export function encodeFrame(frame: Frame): Uint8Array {
   const message = [
     FRAME_FORMAT_VERSION,
     frame.seq,
-    prepareArray(frame.values),
+    prepareValues(frame.values),
     frame.timestamps,
     encodeControl(frame.control),
   ];
   try {
-    return packr.pack(message);
+    return valuePackr.pack(message);
   } catch (error) {
     throw new TypeError(`Cannot encode frame ${frame.seq}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
@@ -100,7 +48,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
 export function decodeFrame(bytes: Uint8Array): Frame {
   let message: unknown;
   try {
-    message = packr.unpack(bytes);
+    message = valuePackr.unpack(bytes);
   } catch (error) {
     throw malformed(`not valid msgpack (${bytes.length} bytes): ${error instanceof Error ? error.message : String(error)}`, error);
   }
@@ -196,92 +144,6 @@ function decodeControl(raw: unknown, seq: number): ControlElement | undefined {
     default:
       throw malformed(`frame ${seq}: unknown control element kind ${describeValue(fields[0])}`);
   }
-}
-
-/**
- * Returns `values` itself when nothing in it needs rewriting, else a copy in which every `Map` became an
- * {@link EncodedMap} and every `-0` the {@link NEGATIVE_ZERO} marker. Copies only the containers on the way to a
- * rewrite, so the common frame (no Map, no -0) costs one read-only walk and no allocation.
- */
-function prepareArray(values: readonly unknown[]): unknown[] {
-  let copy: unknown[] | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    const prepared = prepare(value);
-    if (copy !== undefined) copy[i] = prepared;
-    else if (prepared !== value) {
-      copy = values.slice(0, i);
-      copy[i] = prepared;
-    }
-  }
-  return copy ?? (values as unknown[]);
-}
-
-function prepare(value: unknown): unknown {
-  switch (typeof value) {
-    case 'number':
-      return value === 0 && 1 / value < 0 ? NEGATIVE_ZERO : value;
-    case 'object': {
-      if (value === null) return value;
-      const constructor: unknown = value.constructor;
-      if (constructor === Array) return prepareArray(value as unknown[]);
-      if (constructor === Object || constructor === undefined) return prepareObject(value as Record<string, unknown>);
-      if (constructor === Map) return prepareMap(value as Map<unknown, unknown>);
-      if (constructor === Set) return prepareSet(value as Set<unknown>);
-      if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof ArrayBuffer) return value;
-      if (value instanceof Map) return prepareMap(value as Map<unknown, unknown>);
-      if (value instanceof Set) return prepareSet(value as Set<unknown>);
-      if (Array.isArray(value)) return prepareArray(value);
-      if (value instanceof Error || value instanceof RegExp) return value;
-      // msgpackr writes another class's toJSON() result, or else its own enumerable properties as a plain object.
-      const withToJSON = value as { toJSON?: () => unknown };
-      if (typeof withToJSON.toJSON === 'function') {
-        const json = withToJSON.toJSON();
-        return json === value ? prepareObject(value as Record<string, unknown>) : prepare(json);
-      }
-      return prepareObject(value as Record<string, unknown>);
-    }
-    default:
-      return value;
-  }
-}
-
-function prepareObject(object: Record<string, unknown>): Record<string, unknown> {
-  let copy: Record<string, unknown> | undefined;
-  for (const key in object) {
-    if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
-    const value = object[key];
-    const prepared = prepare(value);
-    if (prepared !== value && copy === undefined) copy = { ...object };
-    if (copy !== undefined) copy[key] = prepared;
-  }
-  return copy ?? object;
-}
-
-function prepareMap(map: Map<unknown, unknown>): EncodedMap {
-  // Map keys are never -0 (a Map stores -0 as 0), but they may be Maps or hold them.
-  const entries = new Array<unknown>(map.size * 2);
-  let i = 0;
-  for (const [key, value] of map) {
-    entries[i++] = prepare(key);
-    entries[i++] = prepare(value);
-  }
-  return new EncodedMap(entries);
-}
-
-function prepareSet(set: Set<unknown>): Set<unknown> {
-  let copy: unknown[] | undefined;
-  let index = 0;
-  for (const value of set) {
-    const prepared = prepare(value);
-    if (copy !== undefined) copy.push(prepared);
-    else if (prepared !== value) {
-      copy = Array.from(set).slice(0, index);
-      copy.push(prepared);
-    }
-    index++;
-  }
-  return copy === undefined ? set : new Set(copy);
 }
 
 function malformed(message: string, cause?: unknown): WeirError {

@@ -3,7 +3,7 @@
  * last and atomically by `commit`; once it exists the checkpoint is complete. Decoding validates the shape and throws
  * `CHECKPOINT_CORRUPT` naming the file and the problem.
  */
-import { Packr } from 'msgpackr';
+import { packValue, unpackValue } from '../../codec/value-packr.js';
 import { describeCause } from '../../errors.js';
 import { describeValue } from '../../state/state-key.js';
 import { isValidEntryName } from './checkpoint-layout.js';
@@ -36,18 +36,6 @@ export interface CheckpointMetadata {
   readonly payload: unknown;
 }
 
-/**
- * msgpackr as the frame codec configures it, so the payload behaves like record values do: no record structures
- * (each file decodes on its own), maps as objects, more types, bigints of any size, copied buffers.
- */
-const packr = new Packr({
-  useRecords: false,
-  mapsAsObjects: true,
-  moreTypes: true,
-  useBigIntExtension: true,
-  int64AsType: 'bigint',
-  copyBuffers: true,
-});
 
 /** Encodes metadata as msgpack. Throws `TypeError` when the payload cannot be encoded. */
 export function encodeCheckpointMetadata(metadata: CheckpointMetadata): Uint8Array {
@@ -61,7 +49,8 @@ export function encodeCheckpointMetadata(metadata: CheckpointMetadata): Uint8Arr
     payload: metadata.payload,
   };
   try {
-    return packr.pack(record);
+    // As record values are written (Maps, -0 and more types kept), so enumerator state in the payload survives.
+    return packValue(record);
   } catch (error) {
     throw new TypeError(
       `The metadata of checkpoint ${metadata.checkpointId} of job ${metadata.jobId} cannot be encoded with msgpack: ${describeCause(error)}`,
@@ -77,7 +66,7 @@ export function encodeCheckpointMetadata(metadata: CheckpointMetadata): Uint8Arr
 export function decodeCheckpointMetadata(bytes: Uint8Array, file: string): CheckpointMetadata {
   let raw: unknown;
   try {
-    raw = packr.unpack(bytes);
+    raw = unpackValue(bytes);
   } catch (error) {
     throw corruptCheckpointFile(file, `its content is not valid msgpack: ${describeCause(error)}`, error);
   }

@@ -16,7 +16,7 @@
  *
  * Threading model: every method awaits the sink's calls one at a time, as a task's mailbox would.
  */
-import { pack, unpack } from 'msgpackr';
+import { packValue, unpackValue } from '../../codec/value-packr.js';
 import {
   END_OF_INPUT_CHECKPOINT_ID,
   type Committer,
@@ -49,7 +49,7 @@ export interface TwoPhaseCommitTestDriverOptions {
 
 /** A msgpack round trip, as checkpoint storage would do: only plain data survives. */
 function throughStorage<V>(value: V): V {
-  return unpack(pack(value)) as V;
+  return unpackValue(packValue(value)) as V;
 }
 
 /** Runs a two-phase-commit sink through checkpoints, commits, crashes and restores. */
