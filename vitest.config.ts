@@ -30,6 +30,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'connector-nats',
+          root: 'packages/connector-nats',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'examples',
           root: 'examples',
           include: ['test/**/*.test.ts'],

@@ -277,6 +277,7 @@ export type { CheckpointStats } from './checkpoint/checkpoint-coordinator.js';
 export type { JobStatus } from './runtime/job-status.js';
 export { JobExecutionResult } from './runtime/job-execution-result.js';
 export { EmbeddedExecutor } from './runtime/executor.js';
+export type { EmbeddedExecutorOptions } from './runtime/executor.js';
 export { Counter } from './runtime/metrics.js';
 export type { MetricGroup } from './runtime/metrics.js';
 export type { PipelineExecutor, SubmittedJob } from './runtime/executor.js';

@@ -8,6 +8,7 @@ import { InProcessTransport } from './in-process-transport.js';
 import type { JobClient } from './job-client.js';
 import { JobMaster, type CollectListener, type JobSubmission } from './job-master.js';
 import { TaskManager } from './task-manager.js';
+import type { Transport } from './transport.js';
 
 /** A job handed to an executor. */
 export interface SubmittedJob {
@@ -35,14 +36,31 @@ function checkDrain(drain: unknown): boolean {
   throw new TypeError(`drain must be a boolean; got ${describeValue(drain)}`);
 }
 
-/** The embedded executor: one JobManager and one TaskManager in this process, in-process transport. */
+/** Options of {@link EmbeddedExecutor}. */
+export interface EmbeddedExecutorOptions {
+  /**
+   * The transport the job's channels use (default: a new `InProcessTransport` per job, closed when the job ends). A
+   * transport given here belongs to the caller, who closes it; jobs use it one after another or side by side (their
+   * channels are told apart by job id and attempt).
+   */
+  readonly transport?: Transport;
+}
+
+/**
+ * The embedded executor: one JobManager and one TaskManager in this process, over the in-process transport or the
+ * one given (a `NatsTransport` sends every frame through a NATS server, as between processes).
+ */
 export class EmbeddedExecutor implements PipelineExecutor {
+  /** An executor; see {@link EmbeddedExecutorOptions}. */
+  constructor(private readonly options: EmbeddedExecutorOptions = {}) {}
+
   submit(submission: JobSubmission): SubmittedJob {
-    const transport = new InProcessTransport();
+    const given = this.options.transport;
+    const transport = given ?? new InProcessTransport();
     const slots = Math.max(1, ...submission.jobGraph.vertices.map((v) => v.parallelism));
     const taskManager = new TaskManager('embedded', slots);
     const master = new JobMaster(submission, transport, taskManager);
-    const result = master.result.finally(() => transport.close());
+    const result = given === undefined ? master.result.finally(() => transport.close()) : master.result;
     result.catch(() => undefined);
     const client: JobClient = {
       getJobId: () => submission.jobId,

@@ -23,3 +23,5 @@ export { checkpointStorageConformanceSuite, corruptCheckpointBytes } from './che
 export type { CheckpointCorruption, CheckpointStorageConformanceOptions } from './checkpoint-storage-conformance.js';
 export { TwoPhaseCommitTestDriver } from '../sinks/file-sink/two-phase-commit-test-driver.js';
 export type { SinkTestCheckpoint, TwoPhaseCommitTestDriverOptions } from '../sinks/file-sink/two-phase-commit-test-driver.js';
+export { listFileSinkOutput, readFinishedLines } from '../sinks/file-sink/file-sink-output.js';
+export type { FileSinkOutput } from '../sinks/file-sink/file-sink-output.js';
