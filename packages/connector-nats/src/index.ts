@@ -1,6 +1,9 @@
 /**
- * `@weir/connector-nats`: weir over NATS. The distributed transport (`NatsTransport`) today; NATS and JetStream
- * sources and sinks, checkpoint storage on JetStream and secure connections follow.
+ * `@weir/connector-nats`: weir over NATS. The distributed transport (`NatsTransport`) and the connection
+ * configuration every NATS connection of weir uses (`connectNats`); NATS and JetStream sources and sinks and
+ * checkpoint storage on JetStream follow.
  */
 export { NatsTransport } from './nats-transport.js';
 export type { NatsTransportOptions } from './nats-transport.js';
+export { authenticationMethod, connectNats, natsConnectionOptions } from './nats-connection.js';
+export type { NatsConnectionConfig, NatsTlsConfig } from './nats-connection.js';

@@ -61,6 +61,16 @@ export const ErrorCodes = {
   SAVEPOINT_MISMATCH: 'WEIR_SAVEPOINT_MISMATCH',
   /** A sink could not commit what a checkpoint prepared (two-phase commit). */
   SINK_COMMIT_FAILED: 'WEIR_SINK_COMMIT_FAILED',
+  /** A NATS connection configuration is wrong (two authentication methods, an unreadable file, ...). */
+  NATS_CONFIGURATION_INVALID: 'WEIR_NATS_CONFIGURATION_INVALID',
+  /** A NATS server refused the credentials. */
+  NATS_AUTHENTICATION_FAILED: 'WEIR_NATS_AUTHENTICATION_FAILED',
+  /** The TLS handshake with a NATS server failed (unknown CA, missing or refused client certificate). */
+  NATS_TLS_FAILED: 'WEIR_NATS_TLS_FAILED',
+  /** No NATS server answered. */
+  NATS_UNREACHABLE: 'WEIR_NATS_UNREACHABLE',
+  /** A NATS server refused a publish or a subscription on a subject the user may not use. */
+  NATS_PERMISSION_DENIED: 'WEIR_NATS_PERMISSION_DENIED',
 } as const;
 
 /** One of the values of {@link ErrorCodes}. */
