@@ -15,6 +15,7 @@ import { readConfig } from './harness/config.js';
 import { checkFloors } from './harness/floors.js';
 import { checkpointOverhead } from './benchmarks/checkpointing.js';
 import { keyedCountNumberKeys, keyedCountStringKeys } from './benchmarks/keyed-count.js';
+import { natsTransportThroughput } from './benchmarks/nats-transport.js';
 import { describeMachine, formatMachine } from './harness/machine.js';
 import { measureBenchmark, type BenchmarkResult } from './harness/measure.js';
 import { gcAvailable } from './harness/memory-probe.js';
@@ -32,6 +33,7 @@ const ALL_BENCHMARKS: readonly Benchmark[] = [
   levelKeyedCount,
   levelSnapshotCost,
   checkpointOverhead,
+  natsTransportThroughput,
 ];
 
 async function main(): Promise<number> {

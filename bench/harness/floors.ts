@@ -5,7 +5,8 @@
  * information. `@weir/state-level`: (c) the keyed count over 1M keys with the Level backend >= 40% of the same job with
  * the memory backend; (d) an incremental snapshot after changing 1% of the keys costs <= 10% of a full snapshot
  * (weir's rate >= 10x the full snapshot's). (e) The keyed count with checkpoints every second >= 85% of the same job
- * without checkpoints.
+ * without checkpoints. (f) Records between two processes through the NATS transport >= 70% of raw NATS publish/subscribe
+ * of the same frames.
  */
 import type { BenchmarkResult } from './measure.js';
 
@@ -35,6 +36,7 @@ export const FLOORS: readonly Floor[] = [
   { benchmark: 'state-level-count', reference: 'memory backend', minRatio: 0.4, binding: true, label: '(c) Level backend >= 40% of memory' },
   { benchmark: 'state-level-snapshot', reference: 'full snapshot', minRatio: 10, binding: true, label: '(d) snapshotDelta <= 10% of full snapshot' },
   { benchmark: 'checkpoint-overhead', reference: 'no checkpoints', minRatio: 0.85, binding: true, label: '(e) checkpoints every 1 s >= 85% of none' },
+  { benchmark: 'nats-transport', reference: 'raw NATS', minRatio: 0.7, binding: true, label: '(f) NATS transport >= 70% of raw NATS' },
 ];
 
 /** The verdict on one floor. */

@@ -194,7 +194,7 @@ export class StreamTask {
         infos,
         () => this.mailbox.signal(),
         (e) => this.fail(e),
-        d.settings.initialCredits,
+        this.services.transport.initialCredits ?? d.settings.initialCredits,
         d.checkpointing.mode,
       );
     }

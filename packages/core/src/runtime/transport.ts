@@ -64,6 +64,12 @@ export interface ChannelReceiver {
 export interface Transport {
   /** A short name for logs, such as `in-process` or `nats`. */
   readonly name: string;
+  /**
+   * The frames a receiver lets each sender have in flight per channel on this transport (default
+   * `DEFAULT_INITIAL_CREDITS`, 4). A transport with network latency needs more to keep a channel busy: one round trip
+   * of credit per `initialCredits` frames.
+   */
+  readonly initialCredits?: number;
   /** Opens the sending end of a channel. */
   createSender(address: ChannelAddress, listener: SenderListener): ChannelSender;
   /** Opens the receiving end of a channel. */
