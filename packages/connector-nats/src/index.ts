@@ -7,3 +7,5 @@ export { NatsTransport } from './nats-transport.js';
 export type { NatsTransportOptions } from './nats-transport.js';
 export { authenticationMethod, connectNats, natsConnectionOptions } from './nats-connection.js';
 export type { NatsConnectionConfig, NatsTlsConfig } from './nats-connection.js';
+export { JETSTREAM_CHECKPOINT_SCHEME, JetStreamCheckpointStorage } from './jetstream-checkpoint-storage.js';
+export type { JetStreamCheckpointStorageOptions } from './jetstream-checkpoint-storage.js';
