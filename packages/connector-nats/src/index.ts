@@ -9,3 +9,23 @@ export { authenticationMethod, connectNats, natsConnectionOptions } from './nats
 export type { NatsConnectionConfig, NatsTlsConfig } from './nats-connection.js';
 export { JETSTREAM_CHECKPOINT_SCHEME, JetStreamCheckpointStorage } from './jetstream-checkpoint-storage.js';
 export type { JetStreamCheckpointStorageOptions } from './jetstream-checkpoint-storage.js';
+export { ControlEndpoint } from './control/control-endpoint.js';
+export type { ControlEndpointOptions, ControlHandlers } from './control/control-endpoint.js';
+export { validateControlMessage } from './control/control-validation.js';
+export type { ControlValidation } from './control/control-validation.js';
+export type {
+  AcknowledgeCheckpointMessage,
+  CancelMessage,
+  CheckpointCompleteMessage,
+  ControlMessage,
+  ControlMessageType,
+  ControlReply,
+  DeclineCheckpointMessage,
+  DeployMessage,
+  ErrorInfo,
+  HeartbeatMessage,
+  StartMessage,
+  TaskEndedMessage,
+  TaskRef,
+  TriggerCheckpointMessage,
+} from './control/control-messages.js';

@@ -71,6 +71,10 @@ export const ErrorCodes = {
   NATS_UNREACHABLE: 'WEIR_NATS_UNREACHABLE',
   /** A NATS server refused a publish or a subscription on a subject the user may not use. */
   NATS_PERMISSION_DENIED: 'WEIR_NATS_PERMISSION_DENIED',
+  /** A control-plane peer refused a message (malformed, unknown, not handled, or its handler failed). */
+  CONTROL_MESSAGE_REFUSED: 'WEIR_CONTROL_MESSAGE_REFUSED',
+  /** A control-plane request got no answer (no endpoint, timeout, or an answer that is not a reply). */
+  CONTROL_REQUEST_FAILED: 'WEIR_CONTROL_REQUEST_FAILED',
 } as const;
 
 /** One of the values of {@link ErrorCodes}. */
