@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { defineClusterCommands } from './commands/cluster.js';
 import { defineInfoCommand } from './commands/info.js';
 import { defineRunCommand } from './commands/run.js';
 import { formatErrorReport } from './error-report.js';
@@ -41,6 +42,7 @@ export function createProgram(): Command {
         '  weir run examples/word-count.ts examples/data/words.txt',
         '  weir run job.ts -p 4 --mode batch -- --input data/ --verbose',
         '  weir info job.ts -p 4',
+        '  weir cluster start --taskmanagers 2 --slots 4',
         '',
         'Exit codes: 0 success, 1 the job failed or did not load, 2 a mistake in the command line.',
         'Set WEIR_DEBUG=1 to print stack traces.',
@@ -48,6 +50,7 @@ export function createProgram(): Command {
     );
   defineRunCommand(program);
   defineInfoCommand(program);
+  defineClusterCommands(program);
   return program;
 }
 

@@ -12,11 +12,14 @@ export type { JetStreamCheckpointStorageOptions } from './jetstream-checkpoint-s
 export { ControlEndpoint } from './control/control-endpoint.js';
 export type { ControlEndpointOptions, ControlHandlers } from './control/control-endpoint.js';
 export { validateControlMessage } from './control/control-validation.js';
+export { HeartbeatMonitor } from './control/heartbeat-monitor.js';
+export type { ClusterMember, HeartbeatMonitorOptions } from './control/heartbeat-monitor.js';
 export type { ControlValidation } from './control/control-validation.js';
 export type {
   AcknowledgeCheckpointMessage,
   CancelMessage,
   CheckpointCompleteMessage,
+  ClusterStatusMessage,
   ControlMessage,
   ControlMessageType,
   ControlReply,

@@ -120,3 +120,23 @@ describe('control plane', () => {
     expect(validateControlMessage({ type: 'decline-checkpoint', ...task, checkpointId: 1, error: { name: 'E' } })).toEqual({ ok: false, problem: 'decline-checkpoint: error.message is missing' });
   });
 });
+
+describe('HeartbeatMonitor', () => {
+  it('declares a member lost after the timeout of silence, and new when heard again', async () => {
+    const { HeartbeatMonitor } = await import('../src/index.js');
+    let now = 1000;
+    const events: string[] = [];
+    const monitor = new HeartbeatMonitor({ timeoutMs: 500, now: () => now, onJoined: (m) => events.push(`+${m.id}/${m.slots}`), onLost: (m) => events.push(`-${m.id}`) });
+    monitor.beat({ type: 'heartbeat', from: 'tm-1', timestamp: now, slots: 2 });
+    monitor.beat({ type: 'heartbeat', from: 'tm-2', timestamp: now, slots: 4, tasks: [task] });
+    now += 400;
+    monitor.beat({ type: 'heartbeat', from: 'tm-1', timestamp: now, slots: 2 });
+    expect(monitor.check()).toEqual([]);
+    now += 200;
+    expect(monitor.check().map((m) => m.id)).toEqual(['tm-2']);
+    expect(monitor.members().map((m) => m.id)).toEqual(['tm-1']);
+    monitor.beat({ type: 'heartbeat', from: 'tm-2', timestamp: now, slots: 4 });
+    expect(events).toEqual(['+tm-1/2', '+tm-2/4', '-tm-2', '+tm-2/4']);
+    expect(() => new HeartbeatMonitor({ timeoutMs: 0 })).toThrow(TypeError);
+  });
+});

@@ -153,6 +153,7 @@ export class ControlEndpoint {
       .with({ type: 'decline-checkpoint' }, (m) => (run = h['decline-checkpoint'] && (() => h['decline-checkpoint']!(m))))
       .with({ type: 'task-ended' }, (m) => (run = h['task-ended'] && (() => h['task-ended']!(m))))
       .with({ type: 'heartbeat' }, (m) => (run = h.heartbeat && (() => h.heartbeat!(m))))
+      .with({ type: 'cluster-status' }, (m) => (run = h['cluster-status'] && (() => h['cluster-status']!(m))))
       .exhaustive();
     if (run === undefined) {
       refuse(ErrorCodes.CONTROL_MESSAGE_REFUSED, `${message.type} is not handled by ${this.id}`);

@@ -93,8 +93,16 @@ export interface HeartbeatMessage {
   readonly tasks?: readonly TaskRef[];
 }
 
+/** A client (the CLI) -> JobManager: the cluster's members and jobs. */
+export interface ClusterStatusMessage {
+  readonly type: 'cluster-status';
+  /** Who asks (for the log). */
+  readonly from: string;
+}
+
 /** Every control message. */
 export type ControlMessage =
+  | ClusterStatusMessage
   | DeployMessage
   | StartMessage
   | CancelMessage

@@ -48,6 +48,7 @@ const SCHEMAS: Record<ControlMessageType, { required: Record<string, Check>; opt
   'decline-checkpoint': { required: { ...taskRefFields, checkpointId: count, error: errorInfo }, optional: {} },
   'task-ended': { required: { ...taskRefFields, state: oneOf('FINISHED', 'CANCELED', 'FAILED') }, optional: { finalSnapshot: bytes, error: errorInfo } },
   heartbeat: { required: { from: token, timestamp: time }, optional: { slots: count, tasks: taskRefList } },
+  'cluster-status': { required: { from: token }, optional: {} },
 };
 
 function firstProblem(object: Record<string, unknown>, required: Record<string, Check>, optional: Record<string, Check>, prefix = ''): string | undefined {
