@@ -32,3 +32,5 @@ export type {
   TaskRef,
   TriggerCheckpointMessage,
 } from './control/control-messages.js';
+export { bundleHash, JobBundleStore } from './job-bundle-store.js';
+export type { JobBundleStoreOptions } from './job-bundle-store.js';

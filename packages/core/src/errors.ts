@@ -75,6 +75,10 @@ export const ErrorCodes = {
   CONTROL_MESSAGE_REFUSED: 'WEIR_CONTROL_MESSAGE_REFUSED',
   /** A control-plane request got no answer (no endpoint, timeout, or an answer that is not a reply). */
   CONTROL_REQUEST_FAILED: 'WEIR_CONTROL_REQUEST_FAILED',
+  /** No job bundle with the given content hash is stored. */
+  JOB_BUNDLE_NOT_FOUND: 'WEIR_JOB_BUNDLE_NOT_FOUND',
+  /** A stored job bundle's bytes do not match its content hash. */
+  JOB_BUNDLE_CORRUPT: 'WEIR_JOB_BUNDLE_CORRUPT',
 } as const;
 
 /** One of the values of {@link ErrorCodes}. */
