@@ -90,14 +90,13 @@ export class MemoryKeyedStateBackend extends KeyedStateBackend {
   }
 
   protected _snapshot(): KeyGroupSnapshot[] {
-    const perTable = [...this.tables.values()].map((table) => ({ table, groups: table.entriesByKeyGroup(this.numberOfKeyGroups) }));
+    const perTable = [...this.tables.values()].map((table) => ({ table, groups: table.entriesByKeyGroup(this.numberOfKeyGroups, storedToSnapshot(table.type)) }));
     const keyGroups: KeyGroupSnapshot[] = [];
     for (let offset = 0; offset < this.numberOfKeyGroups; offset++) {
       const states: StateSnapshot[] = [];
       for (const { table, groups } of perTable) {
-        const copy = storedToSnapshot(table.type);
-        const entries: StateEntry[] = groups[offset].map(([key, namespace, value]) => [key, namespace, copy(value)]);
-        if (entries.length > 0) states.push({ name: table.name, type: table.type, ttl: table.ttl, entries });
+        const entries: StateEntry[] | undefined = groups[offset];
+        if (entries !== undefined) states.push({ name: table.name, type: table.type, ttl: table.ttl, entries });
       }
       if (states.length > 0) keyGroups.push({ keyGroup: this.keyGroupRange.start + offset, states });
     }

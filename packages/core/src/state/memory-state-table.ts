@@ -92,19 +92,21 @@ export class MemoryStateTable<S> {
     return value;
   }
 
-  /** Every stored (key, namespace, value), grouped by key-group offset: `groups[offset]`. */
-  entriesByKeyGroup(groupCount: number): [key: Key, namespace: string, value: S][][] {
-    const groups: [Key, string, S][][] = Array.from({ length: groupCount }, () => []);
-    for (const [id, value] of this.values) {
-      const key = this.keyOf(id);
-      groups[this.keyGroupOffsetOf(key)].push([key, '', value]);
-    }
-    for (const [namespace, byKey] of this.namespaced) {
-      for (const [id, value] of byKey) {
-        const key = this.keyOf(id);
-        groups[this.keyGroupOffsetOf(key)].push([key, namespace, value]);
-      }
-    }
+  /**
+   * Every stored (key, namespace, `copy(value)`), grouped by key-group offset: `groups[offset]`, undefined for a key
+   * group without entries. One pass, one entry array per value (a snapshot of a large state is on the task's path).
+   */
+  entriesByKeyGroup<T>(groupCount: number, copy: (value: S) => T): ([key: Key, namespace: string, value: T][] | undefined)[] {
+    const groups = new Array<[Key, string, T][] | undefined>(groupCount);
+    const add = (key: Key, namespace: string, value: S): void => {
+      const offset = this.keyGroupOffsetOf(key);
+      const entry: [Key, string, T] = [key, namespace, copy(value)];
+      const group = groups[offset];
+      if (group === undefined) groups[offset] = [entry];
+      else group.push(entry);
+    };
+    for (const [id, value] of this.values) add(this.keyOf(id), '', value);
+    for (const [namespace, byKey] of this.namespaced) for (const [id, value] of byKey) add(this.keyOf(id), namespace, value);
     return groups;
   }
 
