@@ -52,7 +52,7 @@ describe('weir cluster', () => {
   it('starts a local cluster, notices a TaskManager killed with SIGKILL, and stops every process', async () => {
     const clusterDir = join(dir, 'cluster');
     const timing = ['--heartbeat-interval', '200', '--heartbeat-timeout', '1000'];
-    const started = await weir(['cluster', 'start', '--taskmanagers', '2', '--slots', '3', '--cluster-dir', clusterDir, ...timing]);
+    const started = await weir(['cluster', 'start', '--taskmanagers', '2', '--slots', '3', '--cluster-dir', clusterDir, '--rest-port', '0', ...timing]);
     expect(started.stderr).toBe('');
     expect(started.code).toBe(0);
     expect(started.stdout).toMatch(/Cluster started: NATS nats:\/\/127\.0\.0\.1:\d+ \(its own nats-server, pid \d+\), JobManager pid \d+, 2 TaskManager\(s\) with 3 slot\(s\) each/);
@@ -68,6 +68,15 @@ describe('weir cluster', () => {
     expect(status.stdout).toMatch(/2 TaskManager\(s\)/);
     expect(status.stdout).toMatch(/tm-1: 3 slot\(s\)/);
     expect(status.stdout).toMatch(/tm-2: 3 slot\(s\)/);
+
+    // The REST API on 127.0.0.1, on Flink's paths.
+    const restUrl = /REST API (http:\/\/127\.0\.0\.1:\d+)/.exec(status.stdout)![1];
+    expect(await (await fetch(`${restUrl}/overview`)).json()).toMatchObject({ taskmanagers: 2, 'slots-total': 6, 'jobs-running': 0 });
+    expect(await (await fetch(`${restUrl}/taskmanagers`)).json()).toMatchObject({ taskmanagers: [{ id: 'tm-1', slotsNumber: 3 }, { id: 'tm-2', slotsNumber: 3 }] });
+    expect(await (await fetch(`${restUrl}/jobs`)).json()).toEqual({ jobs: [] });
+    expect((await fetch(`${restUrl}/jobs/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
+    expect((await fetch(`${restUrl}/jobs/${'a'.repeat(32)}`)).status).toBe(404);
+    expect((await fetch(`${restUrl}/nothing/here`)).status).toBe(404);
 
     process.kill(record.taskManagerPids[0], 'SIGKILL');
     const deadline = Date.now() + 5000;
@@ -102,5 +111,33 @@ describe('weir cluster', () => {
     const unreachable = await weir(['taskmanager', '--nats', 'nats://127.0.0.1:1']);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/Cannot reach NATS at nats:\/\/127\.0\.0\.1:1/);
+  });
+});
+
+describe('the JobManager REST API', () => {
+  it('needs a token when bound beyond the loopback address, and then refuses requests without it', async () => {
+    const { NatsServer } = await import('@weir/connector-nats/testing');
+    const { startJobManager } = await import('../src/cluster/cluster-members.js');
+    const { resolveClusterConfig } = await import('../src/cluster/cluster-config.js');
+    const server = await NatsServer.start({ jetstream: false });
+    try {
+      const open = resolveClusterConfig({ nats: server.url, restAddress: '0.0.0.0', restPort: '0' }, {});
+      await expect(startJobManager(open, () => undefined, 'test')).rejects.toThrow(/reachable from other hosts: give it a token of at least 16 characters/);
+      const token = 'a-long-enough-secret-token';
+      const jm = await startJobManager({ ...open, restToken: token }, () => undefined, 'test');
+      try {
+        const { queryClusterStatus } = await import('../src/cluster/cluster-members.js');
+        const url = (await queryClusterStatus(open)).restUrl!.replace('0.0.0.0', '127.0.0.1');
+        expect((await fetch(`${url}/overview`)).status).toBe(401);
+        expect((await fetch(`${url}/overview`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+        const ok = await fetch(`${url}/overview`, { headers: { authorization: `Bearer ${token}` } });
+        expect(ok.status).toBe(200);
+        expect(await ok.json()).toMatchObject({ taskmanagers: 0, 'weir-version': 'test' });
+      } finally {
+        await jm.stop();
+      }
+    } finally {
+      await server.dispose();
+    }
   });
 });

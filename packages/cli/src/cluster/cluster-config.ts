@@ -1,9 +1,9 @@
 /**
  * The configuration of cluster processes (`weir jobmanager`, `weir taskmanager`, `weir cluster`), from three places,
  * the first that sets a value winning: command-line flags, environment variables (`WEIR_NATS_URL`, `WEIR_SLOTS`,
- * `WEIR_HEARTBEAT_INTERVAL_MS`, `WEIR_HEARTBEAT_TIMEOUT_MS`, `WEIR_CLUSTER_DIR`), and a JSON configuration file
- * (`--config FILE` or `WEIR_CONFIG`) with the keys `nats`, `slots`, `heartbeatIntervalMs`, `heartbeatTimeoutMs`,
- * `clusterDir`. Every value is checked at start; a wrong one is a `WEIR_CLI_BAD_ARGUMENT` naming where it came from.
+ * `WEIR_HEARTBEAT_INTERVAL_MS`, `WEIR_HEARTBEAT_TIMEOUT_MS`, `WEIR_CLUSTER_DIR`, `WEIR_REST_ADDRESS`, `WEIR_REST_PORT`,
+ * `WEIR_REST_TOKEN`), and a JSON configuration file (`--config FILE` or `WEIR_CONFIG`) with the keys `nats`, `slots`,
+ * `heartbeatIntervalMs`, `heartbeatTimeoutMs`, `clusterDir`, `restAddress`, `restPort`, `restToken`. Every value is checked at start; a wrong one is a `WEIR_CLI_BAD_ARGUMENT` naming where it came from.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,6 +21,10 @@ export interface ClusterConfig {
   readonly heartbeatTimeoutMs: number;
   /** Where `weir cluster` keeps pid files and logs. */
   readonly clusterDir: string;
+  /** The JobManager's REST API: address (default 127.0.0.1), port (default 8081; 0 for a free one), token. */
+  readonly restAddress: string;
+  readonly restPort: number;
+  readonly restToken?: string;
 }
 
 /** The flags a cluster command may get. */
@@ -31,6 +35,9 @@ export interface ClusterFlags {
   readonly heartbeatTimeout?: string;
   readonly clusterDir?: string;
   readonly config?: string;
+  readonly restAddress?: string;
+  readonly restPort?: string;
+  readonly restToken?: string;
 }
 
 /** The defaults: a local NATS, 1 slot, heartbeats every second, lost after 5 s of silence, `.weir/cluster`. */
@@ -40,6 +47,8 @@ export const CLUSTER_DEFAULTS: ClusterConfig = {
   heartbeatIntervalMs: 1000,
   heartbeatTimeoutMs: 5000,
   clusterDir: '.weir/cluster',
+  restAddress: '127.0.0.1',
+  restPort: 8081,
 };
 
 function bad(message: string): CliError {
@@ -58,6 +67,17 @@ function natsUrls(value: unknown, where: string): string[] {
 function positiveInteger(value: unknown, where: string): number {
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw bad(`${where}: expected a positive integer; got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function text(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw bad(`${where}: expected a non-empty string`);
+  return value;
+}
+
+function port(value: unknown, where: string): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > 65535) throw bad(`${where}: expected a port number (0 to 65535); got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -80,7 +100,7 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw bad(`The configuration file ${path} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw bad(`The configuration file ${path} must hold a JSON object`);
-  const known = new Set(['nats', 'slots', 'heartbeatIntervalMs', 'heartbeatTimeoutMs', 'clusterDir']);
+  const known = new Set(['nats', 'slots', 'heartbeatIntervalMs', 'heartbeatTimeoutMs', 'clusterDir', 'restAddress', 'restPort', 'restToken']);
   for (const key of Object.keys(parsed)) if (!known.has(key)) throw bad(`The configuration file ${path} has an unknown key "${key}" (known: ${[...known].join(', ')})`);
   return parsed as Record<string, unknown>;
 }
@@ -100,12 +120,18 @@ export function resolveClusterConfig(flags: ClusterFlags, env: NodeJS.ProcessEnv
   const interval = pick(flags.heartbeatInterval, 'heartbeat-interval', 'WEIR_HEARTBEAT_INTERVAL_MS', 'heartbeatIntervalMs');
   const timeout = pick(flags.heartbeatTimeout, 'heartbeat-timeout', 'WEIR_HEARTBEAT_TIMEOUT_MS', 'heartbeatTimeoutMs');
   const dir = pick(flags.clusterDir, 'cluster-dir', 'WEIR_CLUSTER_DIR', 'clusterDir');
+  const restAddress = pick(flags.restAddress, 'rest-address', 'WEIR_REST_ADDRESS', 'restAddress');
+  const restPort = pick(flags.restPort, 'rest-port', 'WEIR_REST_PORT', 'restPort');
+  const restToken = pick(flags.restToken, 'rest-token', 'WEIR_REST_TOKEN', 'restToken');
   const config: ClusterConfig = {
     nats: nats === undefined ? CLUSTER_DEFAULTS.nats : natsUrls(...nats),
     slots: slots === undefined ? CLUSTER_DEFAULTS.slots : positiveInteger(...slots),
     heartbeatIntervalMs: interval === undefined ? CLUSTER_DEFAULTS.heartbeatIntervalMs : positiveInteger(...interval),
     heartbeatTimeoutMs: timeout === undefined ? CLUSTER_DEFAULTS.heartbeatTimeoutMs : positiveInteger(...timeout),
     clusterDir: directory(...(dir ?? [CLUSTER_DEFAULTS.clusterDir, 'the default'])),
+    restAddress: restAddress === undefined ? CLUSTER_DEFAULTS.restAddress : text(...restAddress),
+    restPort: restPort === undefined ? CLUSTER_DEFAULTS.restPort : port(...restPort),
+    restToken: restToken === undefined ? undefined : text(...restToken),
   };
   if (config.heartbeatTimeoutMs <= config.heartbeatIntervalMs) {
     throw bad(`The heartbeat timeout (${config.heartbeatTimeoutMs} ms) must be longer than the heartbeat interval (${config.heartbeatIntervalMs} ms)`);

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { connectNats, ControlEndpoint, HeartbeatMonitor, type ClusterMember } from '@weir/connector-nats';
 import type { ClusterConfig } from './cluster-config.js';
+import { startRestApi } from './rest-api.js';
 
 /** The control endpoint id of the JobManager. */
 export const JOBMANAGER_ID = 'jobmanager';
@@ -14,6 +15,8 @@ export const JOBMANAGER_ID = 'jobmanager';
 export interface ClusterStatus {
   readonly taskManagers: readonly { readonly id: string; readonly slots: number; readonly lastHeartbeatMsAgo: number }[];
   readonly jobs: readonly unknown[];
+  /** The URL of the JobManager's REST API. */
+  readonly restUrl?: string;
 }
 
 /** A running cluster process; `stop` closes it. */
@@ -26,31 +29,36 @@ export function defaultTaskManagerId(): string {
   return `tm-${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${process.pid}`;
 }
 
-/** Starts the JobManager: tracks TaskManagers by heartbeat and answers `cluster-status`. */
-export async function startJobManager(config: ClusterConfig, log: (line: string) => void): Promise<ClusterProcess> {
+/** Starts the JobManager: tracks TaskManagers by heartbeat, answers `cluster-status`, serves the REST API. */
+export async function startJobManager(config: ClusterConfig, log: (line: string) => void, version: string): Promise<ClusterProcess> {
   const nc = await connectNats({ servers: config.nats, name: 'weir-jobmanager' });
   const monitor = new HeartbeatMonitor({
     timeoutMs: config.heartbeatTimeoutMs,
     onJoined: (m: ClusterMember) => log(`TaskManager ${m.id} joined with ${m.slots} slot(s)`),
     onLost: (m: ClusterMember) => log(`TaskManager ${m.id} lost: no heartbeat for ${config.heartbeatTimeoutMs} ms`),
   });
-  const endpoint = new ControlEndpoint(
-    nc,
-    JOBMANAGER_ID,
-    {
-      heartbeat: (m) => monitor.beat(m),
-      'cluster-status': (): ClusterStatus => {
-        const now = Date.now();
-        return { taskManagers: monitor.members().map((m) => ({ id: m.id, slots: m.slots, lastHeartbeatMsAgo: now - m.lastSeen })), jobs: [] };
-      },
-    },
-    { log },
-  );
+  let restUrl: string | undefined;
+  const status = (): ClusterStatus => {
+    const now = Date.now();
+    return { taskManagers: monitor.members().map((m) => ({ id: m.id, slots: m.slots, lastHeartbeatMsAgo: now - m.lastSeen })), jobs: [], restUrl };
+  };
+  const endpoint = new ControlEndpoint(nc, JOBMANAGER_ID, { heartbeat: (m) => monitor.beat(m), 'cluster-status': status }, { log });
   await endpoint.ready();
   monitor.start();
-  log(`JobManager ready on ${config.nats.join(', ')} (heartbeat timeout ${config.heartbeatTimeoutMs} ms)`);
+  let rest;
+  try {
+    rest = await startRestApi({ address: config.restAddress, port: config.restPort, token: config.restToken, version }, status);
+  } catch (error) {
+    monitor.stop();
+    await endpoint.close();
+    await nc.close();
+    throw error;
+  }
+  restUrl = rest.url;
+  log(`JobManager ready on ${config.nats.join(', ')} (heartbeat timeout ${config.heartbeatTimeoutMs} ms); REST API on ${rest.url}`);
   return {
     stop: async () => {
+      await rest.close();
       monitor.stop();
       await endpoint.close();
       await nc.drain().catch(() => undefined);

@@ -115,7 +115,7 @@ export async function startLocalCluster(config: ClusterConfig, taskManagers: num
     nats = [`nats://127.0.0.1:${port}`];
   }
   const common = ['--nats', nats.join(','), '--heartbeat-interval', String(config.heartbeatIntervalMs), '--heartbeat-timeout', String(config.heartbeatTimeoutMs)];
-  const jobManagerPid = launch(process.execPath, [weirScript(), 'jobmanager', ...common], join(logs, 'jobmanager.log'));
+  const jobManagerPid = launch(process.execPath, [weirScript(), 'jobmanager', ...common, '--rest-port', String(config.restPort)], join(logs, 'jobmanager.log'));
   const taskManagerPids: number[] = [];
   for (let i = 1; i <= taskManagers; i++) {
     taskManagerPids.push(launch(process.execPath, [weirScript(), 'taskmanager', ...common, '--slots', String(config.slots), '--id', `tm-${i}`], join(logs, `taskmanager-${i}.log`)));

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { resolveClusterConfig, type ClusterFlags } from '../cluster/cluster-config.js';
 import { defaultTaskManagerId, queryClusterStatus, startJobManager, startTaskManager, type ClusterProcess } from '../cluster/cluster-members.js';
 import { readClusterRecord, startLocalCluster, stopLocalCluster } from '../cluster/local-cluster.js';
+import { cliVersion } from '../cli.js';
 import { CliError, CliErrorCodes } from '../errors.js';
 
 function withClusterOptions(command: Command): Command {
@@ -40,10 +41,13 @@ async function runUntilSignal(process$: ClusterProcess): Promise<void> {
 export function defineClusterCommands(program: Command): void {
   withClusterOptions(program.command('jobmanager'))
     .summary('run a JobManager (until SIGTERM)')
-    .description('Run a JobManager: it meets TaskManagers over NATS and tracks them by heartbeat.')
+    .description('Run a JobManager: it meets TaskManagers over NATS, tracks them by heartbeat and serves the REST API.')
+    .option('--rest-address <ip>', 'the REST API address (env WEIR_REST_ADDRESS; default 127.0.0.1; others need a token)')
+    .option('--rest-port <port>', 'the REST API port (env WEIR_REST_PORT; default 8081; 0 for a free one)')
+    .option('--rest-token <token>', 'the bearer token of the REST API (env WEIR_REST_TOKEN)')
     .action(async (flags: ClusterFlags) => {
       const config = resolveClusterConfig(flags);
-      await runUntilSignal(await startJobManager(config, log));
+      await runUntilSignal(await startJobManager(config, log, cliVersion()));
     });
 
   withClusterOptions(program.command('taskmanager'))
@@ -63,6 +67,7 @@ export function defineClusterCommands(program: Command): void {
     .description('Start a JobManager and TaskManagers in the background (and a nats-server of their own unless --nats is given).')
     .option('--taskmanagers <n>', 'how many TaskManagers (default 1)', '1')
     .option('--slots <n>', 'task slots per TaskManager (default 1)')
+    .option('--rest-port <port>', 'the JobManager REST API port (default 8081; 0 for a free one)')
     .action(async (flags: ClusterFlags & { taskmanagers: string }) => {
       const config = resolveClusterConfig(flags);
       const count = Number(flags.taskmanagers);
@@ -84,7 +89,7 @@ export function defineClusterCommands(program: Command): void {
       const record = flags.nats === undefined ? readClusterRecord(config.clusterDir) : undefined;
       if (record !== undefined) config = { ...config, nats: record.nats };
       const status = await queryClusterStatus(config);
-      process.stdout.write(`JobManager at ${config.nats.join(', ')}: ${status.taskManagers.length} TaskManager(s)\n`);
+      process.stdout.write(`JobManager at ${config.nats.join(', ')}${status.restUrl === undefined ? '' : ` (REST API ${status.restUrl})`}: ${status.taskManagers.length} TaskManager(s)\n`);
       for (const tm of status.taskManagers) process.stdout.write(`  ${tm.id}: ${tm.slots} slot(s), last heartbeat ${(tm.lastHeartbeatMsAgo / 1000).toFixed(1)} s ago\n`);
     });
 }
