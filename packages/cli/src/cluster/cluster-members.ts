@@ -37,10 +37,10 @@ export async function startJobManager(config: ClusterConfig, log: (line: string)
     onJoined: (m: ClusterMember) => log(`TaskManager ${m.id} joined with ${m.slots} slot(s)`),
     onLost: (m: ClusterMember) => log(`TaskManager ${m.id} lost: no heartbeat for ${config.heartbeatTimeoutMs} ms`),
   });
-  let restUrl: string | undefined;
+  const rest$ = { url: undefined as string | undefined };
   const status = (): ClusterStatus => {
     const now = Date.now();
-    return { taskManagers: monitor.members().map((m) => ({ id: m.id, slots: m.slots, lastHeartbeatMsAgo: now - m.lastSeen })), jobs: [], restUrl };
+    return { taskManagers: monitor.members().map((m) => ({ id: m.id, slots: m.slots, lastHeartbeatMsAgo: now - m.lastSeen })), jobs: [], restUrl: rest$.url };
   };
   const endpoint = new ControlEndpoint(nc, JOBMANAGER_ID, { heartbeat: (m) => monitor.beat(m), 'cluster-status': status }, { log });
   await endpoint.ready();
@@ -54,7 +54,7 @@ export async function startJobManager(config: ClusterConfig, log: (line: string)
     await nc.close();
     throw error;
   }
-  restUrl = rest.url;
+  rest$.url = rest.url;
   log(`JobManager ready on ${config.nats.join(', ')} (heartbeat timeout ${config.heartbeatTimeoutMs} ms); REST API on ${rest.url}`);
   return {
     stop: async () => {

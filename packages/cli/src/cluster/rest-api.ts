@@ -55,15 +55,15 @@ export async function startRestApi(options: RestApiOptions, status: () => Cluste
   app.setErrorHandler(async (error: { statusCode?: number; message: string }, _request, reply) =>
     reply.code(error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500).send({ errors: [error.statusCode !== undefined && error.statusCode < 500 ? error.message : 'Internal error'] }),
   );
-  app.get('/overview', async () => {
+  app.get('/overview', (_request, reply) => {
     const s = status();
     const slots = s.taskManagers.reduce((n, tm) => n + tm.slots, 0);
-    return { taskmanagers: s.taskManagers.length, 'slots-total': slots, 'slots-available': slots, 'jobs-running': s.jobs.length, 'jobs-finished': 0, 'jobs-cancelled': 0, 'jobs-failed': 0, 'weir-version': options.version };
+    return reply.send({ taskmanagers: s.taskManagers.length, 'slots-total': slots, 'slots-available': slots, 'jobs-running': s.jobs.length, 'jobs-finished': 0, 'jobs-cancelled': 0, 'jobs-failed': 0, 'weir-version': options.version });
   });
-  app.get('/taskmanagers', async () => ({
-    taskmanagers: status().taskManagers.map((tm) => ({ id: tm.id, slotsNumber: tm.slots, freeSlots: tm.slots, timeSinceLastHeartbeat: tm.lastHeartbeatMsAgo })),
-  }));
-  app.get('/jobs', async () => ({ jobs: status().jobs }));
+  app.get('/taskmanagers', (_request, reply) =>
+    reply.send({ taskmanagers: status().taskManagers.map((tm) => ({ id: tm.id, slotsNumber: tm.slots, freeSlots: tm.slots, timeSinceLastHeartbeat: tm.lastHeartbeatMsAgo })) }),
+  );
+  app.get('/jobs', (_request, reply) => reply.send({ jobs: status().jobs }));
   app.get<{ Params: { jobId: string } }>(
     '/jobs/:jobId',
     { schema: { params: { type: 'object', properties: { jobId: { type: 'string', pattern: '^[0-9a-f]{32}$' } }, required: ['jobId'] } } },
