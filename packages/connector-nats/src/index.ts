@@ -34,3 +34,5 @@ export type {
 } from './control/control-messages.js';
 export { bundleHash, JobBundleStore } from './job-bundle-store.js';
 export type { JobBundleStoreOptions } from './job-bundle-store.js';
+export { JobMetadataStore } from './job-metadata-store.js';
+export type { JobMetadataStoreOptions, JobRecord, RecordedJobStatus } from './job-metadata-store.js';

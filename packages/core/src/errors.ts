@@ -79,6 +79,8 @@ export const ErrorCodes = {
   JOB_BUNDLE_NOT_FOUND: 'WEIR_JOB_BUNDLE_NOT_FOUND',
   /** A stored job bundle's bytes do not match its content hash. */
   JOB_BUNDLE_CORRUPT: 'WEIR_JOB_BUNDLE_CORRUPT',
+  /** A job's metadata record (in JetStream KV) cannot be read as one, or a record for a job id exists already. */
+  JOB_METADATA_INVALID: 'WEIR_JOB_METADATA_INVALID',
 } as const;
 
 /** One of the values of {@link ErrorCodes}. */
