@@ -40,8 +40,10 @@ export type {
 } from './state/index.js';
 export { StreamTask } from './runtime/stream-task.js';
 export { TaskManager } from './runtime/task-manager.js';
+export type { DeployedTask, TaskManagerGateway } from './runtime/task-manager.js';
 export { JobMaster } from './runtime/job-master.js';
-export type { TaskDeployment, TaskServices, TaskSettings } from './runtime/task-deployment.js';
+export type { JobSubmission } from './runtime/job-master.js';
+export type { TaskDeployment, TaskHandle, TaskMail, TaskOutcome, TaskServices, TaskSettings } from './runtime/task-deployment.js';
 export { ManualProcessingTimeService } from './runtime/processing-time-service.js';
 export type { ProcessingTimeService } from './runtime/processing-time-service.js';
 export type { MaybePromise, OperatorContext, Output, StreamOperator, StreamOperatorFactory } from './runtime/stream-operator.js';

@@ -29,9 +29,8 @@ import { JobMetrics } from './metrics.js';
 import type { JobStatus } from './job-status.js';
 import { SourceCoordinator } from './source-coordinator.js';
 import type { ExecutionMode } from './stream-operator.js';
-import type { StreamTask } from './stream-task.js';
-import type { TaskDeployment, TaskOutcome, TaskServices, TaskSettings } from './task-deployment.js';
-import type { TaskManager } from './task-manager.js';
+import type { TaskDeployment, TaskHandle, TaskOutcome, TaskServices, TaskSettings } from './task-deployment.js';
+import type { TaskManagerGateway } from './task-manager.js';
 import type { Transport } from './transport.js';
 
 /** Everything the JobManager needs to run a job. */
@@ -71,7 +70,7 @@ type JobMessage =
 
 interface Attempt {
   readonly number: number;
-  readonly tasks: Map<string, StreamTask>;
+  readonly tasks: Map<string, TaskHandle>;
   readonly coordinators: Map<string, SourceCoordinator>;
   checkpoints: CheckpointCoordinator | undefined;
   running: number;
@@ -107,7 +106,7 @@ export class JobMaster {
   constructor(
     private readonly submission: JobSubmission,
     private readonly transport: Transport,
-    private readonly taskManager: TaskManager,
+    private readonly taskManager: TaskManagerGateway,
   ) {
     this.result = this.run();
   }
@@ -175,14 +174,14 @@ export class JobMaster {
           }
           return enumerators;
         });
-        for (const task of attempt.tasks.values()) task.mailbox.put({ kind: 'drain' });
+        for (const task of attempt.tasks.values()) task.send({ kind: 'drain' });
       });
       // The tasks were told the savepoint completed (sinks commit first): now they end.
-      if (!drain) for (const task of attempt.tasks.values()) task.mailbox.put({ kind: 'terminate' });
+      if (!drain) for (const task of attempt.tasks.values()) task.send({ kind: 'terminate' });
       await this.result.catch(() => undefined);
       return pointer;
     } catch (e) {
-      if (!drain && this.attempt === attempt) for (const task of attempt.tasks.values()) task.mailbox.put({ kind: 'resume' });
+      if (!drain && this.attempt === attempt) for (const task of attempt.tasks.values()) task.send({ kind: 'resume' });
       throw e;
     } finally {
       this.stopping = false;
@@ -339,8 +338,8 @@ export class JobMaster {
           vertex.head.source as Source<unknown, SourceSplit, unknown>,
           vertex.parallelism,
           {
-            addSplits: (subtask, splits) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.mailbox.put({ kind: 'add-splits', splits }),
-            noMoreSplits: (subtask) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.mailbox.put({ kind: 'no-more-splits' }),
+            addSplits: (subtask, splits) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.send({ kind: 'add-splits', splits }),
+            noMoreSplits: (subtask) => attempt.tasks.get(`${vertex.id}#${subtask}`)?.send({ kind: 'no-more-splits' }),
             fail: (error) => this.handle({ type: 'coordinator-failed', attempt: number, error }),
           },
           restore?.enumerators.get(vertex.id),
@@ -349,7 +348,7 @@ export class JobMaster {
         coordinator.start();
       }
       const services = this.servicesFor(attempt);
-      const started: { task: StreamTask; start: () => Promise<TaskOutcome> }[] = [];
+      const started: { task: TaskHandle; start: () => Promise<TaskOutcome> }[] = [];
       for (const vertex of jobGraph.vertices) {
         for (let subtaskIndex = 0; subtaskIndex < vertex.parallelism; subtaskIndex++) {
           const deployment: TaskDeployment = {
@@ -407,12 +406,12 @@ export class JobMaster {
         for (const v of jobGraph.vertices) {
           if (v.head.kind !== 'source') continue;
           enumerators[operatorIdOf(v.head)] = attempt.coordinators.get(v.id)?.snapshotState(checkpointId);
-          for (let i = 0; i < v.parallelism; i++) attempt.tasks.get(`${v.id}#${i}`)?.mailbox.put(mail);
+          for (let i = 0; i < v.parallelism; i++) attempt.tasks.get(`${v.id}#${i}`)?.send(mail);
         }
         return enumerators;
       },
       notifyComplete: (checkpointId) => {
-        for (const task of attempt.tasks.values()) task.mailbox.put({ kind: 'checkpoint-complete', checkpointId });
+        for (const task of attempt.tasks.values()) task.send({ kind: 'checkpoint-complete', checkpointId });
       },
       onCompleted: (data) => {
         this.latestCheckpoint = data;

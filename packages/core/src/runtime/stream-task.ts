@@ -27,7 +27,7 @@ import { SourceOutput } from './source-output.js';
 import { ChainedConsumer, OperatorOutput, type RecordConsumer } from './operator-output.js';
 import { RecordWriter } from './record-writer.js';
 import { isPromise, type MaybePromise, type OperatorContext, type StreamOperator } from './stream-operator.js';
-import type { TaskDeployment, TaskMail, TaskOutcome, TaskServices } from './task-deployment.js';
+import type { TaskDeployment, TaskHandle, TaskMail, TaskOutcome, TaskServices } from './task-deployment.js';
 
 class TaskCancelled extends Error {}
 /** Thrown out of the task's loops when a stop-with-savepoint (without drain) completed: the task ends as FINISHED. */
@@ -43,7 +43,7 @@ function notKeyed(operatorName: string): never {
 }
 
 /** One subtask: an actor with a mailbox. */
-export class StreamTask {
+export class StreamTask implements TaskHandle {
   /** The task's mailbox. */
   readonly mailbox = new Mailbox<TaskMail>();
   /** A name for logs and errors: `vertex name (i/p)`. */
@@ -94,6 +94,11 @@ export class StreamTask {
     this.taskName = `${vertexName(this.vertex)} (${this.subtaskIndex + 1}/${this.vertex.parallelism})`;
     this.processingTime = new MailboxProcessingTimeService(this.mailbox);
     this.cancelled$.catch(() => undefined);
+  }
+
+  /** Puts mail into the task's mailbox. */
+  send(mail: TaskMail): void {
+    this.mailbox.put(mail);
   }
 
   /** Asks the task to stop; `run` then resolves with CANCELED. */

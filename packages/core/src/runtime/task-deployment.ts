@@ -75,6 +75,21 @@ export interface TaskServices {
   reportFinished(vertexId: string, subtask: number, state: Uint8Array): void;
 }
 
+/**
+ * A deployed task as its JobMaster drives it, wherever it runs: in this process (a `StreamTask`), or on a TaskManager
+ * elsewhere (a proxy that turns each call into a control message).
+ */
+export interface TaskHandle {
+  /** A name for logs and errors: `vertex name (i/p)`. */
+  readonly taskName: string;
+  /** Puts mail into the task's mailbox. */
+  send(mail: TaskMail): void;
+  /** Asks the task to stop; it then ends as CANCELED. */
+  cancel(): void;
+  /** Closes the task's outgoing channels (after the attempt ended). */
+  closeChannels(): void;
+}
+
 /** Mail for a task's mailbox. */
 export type TaskMail =
   | { readonly kind: 'add-splits'; readonly splits: SourceSplit[] }

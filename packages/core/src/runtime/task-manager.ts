@@ -4,17 +4,30 @@
  */
 import { ErrorCodes, WeirError } from '../errors.js';
 import { StreamTask } from './stream-task.js';
-import type { TaskDeployment, TaskOutcome, TaskServices } from './task-deployment.js';
+import type { TaskHandle, TaskDeployment, TaskOutcome, TaskServices } from './task-deployment.js';
 
 /** A task placed in its slot, started with `start()`. */
 export interface DeployedTask {
-  readonly task: StreamTask;
+  readonly task: TaskHandle;
   /** Starts the task; resolves with how it ended. */
   start(): Promise<TaskOutcome>;
 }
 
-/** Hosts tasks in a fixed number of slots. */
-export class TaskManager {
+/**
+ * What a JobMaster needs of the TaskManager(s) that run its tasks: slots, and deploying a task into one. The
+ * in-process `TaskManager` is the embedded implementation; the cluster's gateway sends control messages instead.
+ */
+export interface TaskManagerGateway {
+  /** Reserves slots `0..count-1` for a job; fails with NOT_ENOUGH_SLOTS when there are not enough. */
+  allocateSlots(jobId: string, count: number): void;
+  /** Frees the slots of a job. */
+  releaseSlots(jobId: string): void;
+  /** Places a task in the slot of its subtask index (not started yet). */
+  deploy(deployment: TaskDeployment, services: TaskServices): DeployedTask;
+}
+
+/** Hosts tasks in a fixed number of slots, in this process. */
+export class TaskManager implements TaskManagerGateway {
   private readonly slotOwners = new Map<number, string>();
 
   /** Creates a TaskManager with `slots` slots. */
