@@ -36,3 +36,5 @@ export { bundleHash, JobBundleStore } from './job-bundle-store.js';
 export type { JobBundleStoreOptions } from './job-bundle-store.js';
 export { JobMetadataStore } from './job-metadata-store.js';
 export type { JobMetadataStoreOptions, JobRecord, RecordedJobStatus } from './job-metadata-store.js';
+export { JetStreamSink } from './jetstream-sink.js';
+export type { JetStreamCommittable, JetStreamSinkOptions } from './jetstream-sink.js';
