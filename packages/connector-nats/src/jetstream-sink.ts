@@ -134,7 +134,7 @@ export class JetStreamSink<T> implements TwoPhaseCommittingSink<T, JetStreamComm
     if (typeof options?.subject !== 'string' || !/^[^\s*>]+$/.test(options.subject)) {
       throw new TypeError(`JetStreamSink needs a subject without spaces or wildcards; got ${JSON.stringify(options?.subject)}`);
     }
-    this.serializer = options.serializer ?? (defaultSerializer as (record: T) => string | Uint8Array);
+    this.serializer = options.serializer ?? (defaultSerializer);
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
   }
 
