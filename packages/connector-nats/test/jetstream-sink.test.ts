@@ -84,8 +84,8 @@ describe('JetStreamSink', () => {
     await jsm.streams.add({ name: 'AGAIN', subjects: ['again.>'] });
     const sink = new JetStreamSink<string>(nc, { subject: 'again.x' });
     const writer = sink.createWriter({ subtaskIndex: 0, parallelism: 1, attempt: 0, jobId: 'job' });
-    for (const r of ['a', 'b', 'c']) writer.write(r, undefined);
-    const committables = writer.prepareCommit(7);
+    for (const r of ['a', 'b', 'c']) await writer.write(r, undefined);
+    const committables = await writer.prepareCommit(7);
     const committer = sink.createCommitter();
     await committer.commit(committables);
     await committer.commit(committables);
