@@ -38,3 +38,5 @@ export { JobMetadataStore } from './job-metadata-store.js';
 export type { JobMetadataStoreOptions, JobRecord, RecordedJobStatus } from './job-metadata-store.js';
 export { JetStreamSink } from './jetstream-sink.js';
 export type { JetStreamCommittable, JetStreamSinkOptions } from './jetstream-sink.js';
+export { JetStreamSource } from './jetstream-source.js';
+export type { JetStreamSourceOptions, JetStreamSplit } from './jetstream-source.js';

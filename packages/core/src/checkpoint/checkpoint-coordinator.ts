@@ -124,6 +124,8 @@ export class CheckpointCoordinator {
   private consecutiveFailures = 0;
   private periodic: NodeJS.Timeout | undefined;
   private completing: Promise<void> = Promise.resolve();
+  /** Checkpoints acknowledged by every task whose files are being written: still in progress for `maxConcurrent`. */
+  private writing = 0;
   private stopped = false;
   /** A stop-with-savepoint with drain: the final snapshots become this savepoint. */
   private finalSavepoint: { readonly checkpointId: number; readonly timestamp: number; readonly request: SavepointRequest; readonly enumerators: Readonly<Record<string, unknown>> } | undefined;
@@ -170,7 +172,8 @@ export class CheckpointCoordinator {
   }
 
   private triggerPeriodic(): void {
-    if (this.stopped || this.pending.size >= this.settings.maxConcurrent) return;
+    // A checkpoint counts as in progress until its files are written (slow storage must not pile checkpoints up).
+    if (this.stopped || this.pending.size + this.writing >= this.settings.maxConcurrent) return;
     if (Date.now() - this.lastEnded < this.settings.minPause) return;
     if (this.finished.size === this.tasks.size) return;
     this.trigger();
@@ -315,7 +318,8 @@ export class CheckpointCoordinator {
     if (pending.acks.size < this.tasks.size || this.pending.get(pending.checkpointId) !== pending) return;
     this.pending.delete(pending.checkpointId);
     if (pending.timer !== undefined) clearTimeout(pending.timer);
-    this.completing = this.completing.then(() => this.complete(pending));
+    this.writing++;
+    this.completing = this.completing.then(() => this.complete(pending)).finally(() => this.writing--);
   }
 
   private async complete(pending: PendingCheckpoint): Promise<void> {
