@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamSink, JetStreamSource } from '../src/index.js';
 import { NatsServer } from '../src/testing/index.js';
+import { readStream } from './read-stream.js';
 
 let server: NatsServer;
 let nc: NatsConnection;
@@ -33,18 +34,6 @@ afterAll(async () => {
   await server?.dispose();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function readAll(stream: string): Promise<string[]> {
-  const info = await (await jetstreamManager(nc)).streams.info(stream);
-  const out: string[] = [];
-  if (info.state.messages === 0) return out;
-  const consumer = await jetstream(nc).consumers.get(stream);
-  for await (const m of await consumer.fetch({ max_messages: info.state.messages, expires: 5000 })) {
-    out.push(m.string());
-    if (out.length === info.state.messages) break;
-  }
-  return out;
-}
 
 const KEYS = 7;
 
@@ -111,7 +100,7 @@ describe('JetStream in, JetStream out', () => {
     // One or two failures, as the timing goes (the second needs four completed checkpoints before the end).
     expect(failures).toBeGreaterThanOrEqual(1);
 
-    const results = await readAll('RESULTS');
+    const results = await readStream(nc, 'RESULTS');
     expect(results.filter((r) => r.startsWith('ALERT'))).toEqual([]);
     expect(results).toHaveLength(n);
     // Per key, the sequence numbers in stream order: 0, 1, 2, ... without gap or duplicate.

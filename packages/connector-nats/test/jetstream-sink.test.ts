@@ -2,7 +2,7 @@
  * `JetStreamSink` against a real nats-server with JetStream: a job with checkpoints and an injected failure writes
  * every record exactly once into the output stream (re-commits after the recovery are dropped by their message ids).
  */
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { DataGeneratorSource, RateLimiterStrategy, RestartStrategies, StreamExecutionEnvironment, WatermarkStrategy } from '@weir/core';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamSink } from '../src/index.js';
 import { NatsServer } from '../src/testing/index.js';
+import { readStream } from './read-stream.js';
 
 let server: NatsServer;
 let nc: NatsConnection;
@@ -25,21 +26,6 @@ afterAll(async () => {
   await server?.dispose();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Every message of `stream`, as text, in stream order. */
-async function readAll(stream: string): Promise<string[]> {
-  const js = jetstream(nc);
-  const consumer = await js.consumers.get(stream);
-  const out: string[] = [];
-  const info = await (await jetstreamManager(nc)).streams.info(stream);
-  if (info.state.messages === 0) return out;
-  const messages = await consumer.fetch({ max_messages: info.state.messages, expires: 5000 });
-  for await (const m of messages) {
-    out.push(m.string());
-    if (out.length === info.state.messages) break;
-  }
-  return out;
-}
 
 describe('JetStreamSink', () => {
   it('writes every record exactly once through checkpoints and a failure with recovery', async () => {
@@ -73,7 +59,7 @@ describe('JetStreamSink', () => {
       .uid('jetstream-out');
     await env.execute('into JetStream');
     expect(failed).toBe(true);
-    const records = await readAll('OUT');
+    const records = await readStream(nc, 'OUT');
     expect(records).toHaveLength(n);
     expect(new Set(records).size).toBe(n);
     expect([...records].sort()).toEqual(Array.from({ length: n }, (_, i) => `record-${i}`).sort());
@@ -89,7 +75,7 @@ describe('JetStreamSink', () => {
     const committer = sink.createCommitter();
     await committer.commit(committables);
     await committer.commit(committables);
-    expect(await readAll('AGAIN')).toEqual(['a', 'b', 'c']);
+    expect(await readStream(nc, 'AGAIN')).toEqual(['a', 'b', 'c']);
     expect(() => new JetStreamSink(nc, { subject: 'bad subject' })).toThrow(TypeError);
   });
 });
