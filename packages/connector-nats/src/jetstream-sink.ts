@@ -6,9 +6,11 @@
  * a recovery publishes the same ids again and the stream's duplicate window drops them, so every record lands once.
  * A publish counts only once the stream acknowledged it.
  *
- * Limits of this version: the records between two checkpoints travel inside the checkpoint (keep the interval short
- * for large outputs), and the stream's `duplicate_window` must be longer than the time from a checkpoint to the
- * re-commit after a failure (the checkpoint interval plus the restart delay); NATS's default is 2 minutes.
+ * The stream's `duplicate_window` must outlast the time from a checkpoint to the re-commit after a failure: each
+ * writer checks at start that it is at least twice the checkpoint interval (`INVALID_CONFIGURATION` otherwise, naming
+ * both); NATS's default window is 2 minutes. A subject that no stream captures is `INVALID_CONFIGURATION` too.
+ * Limit of this version: the records between two checkpoints travel inside the checkpoint (keep the interval short
+ * for large outputs).
  *
  * @example
  * ```ts
@@ -16,7 +18,7 @@
  * stream.sinkTo(new JetStreamSink(nc, { subject: 'orders.enriched', serializer: (o) => JSON.stringify(o) }));
  * ```
  */
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   ErrorCodes,
@@ -138,8 +140,29 @@ export class JetStreamSink<T> implements TwoPhaseCommittingSink<T, JetStreamComm
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
   }
 
-  createWriter(context: SinkWriterContext): PrecommittingSinkWriter<T, JetStreamCommittable, never> {
+  async createWriter(context: SinkWriterContext): Promise<PrecommittingSinkWriter<T, JetStreamCommittable, never>> {
+    await this.checkStream(context.checkpointIntervalMs);
     return new JetStreamWriter(context, this.options.subject, this.serializer);
+  }
+
+  /** The target stream exists, and its duplicate window covers a re-commit (twice the checkpoint interval). */
+  private async checkStream(checkpointIntervalMs: number | undefined): Promise<void> {
+    const subject = this.options.subject;
+    const jsm = await jetstreamManager(this.connection);
+    let stream: string;
+    try {
+      stream = await jsm.streams.find(subject);
+    } catch (error) {
+      throw new WeirError(ErrorCodes.INVALID_CONFIGURATION, `JetStreamSink: no JetStream stream captures the subject ${subject}`, { cause: error });
+    }
+    if (checkpointIntervalMs === undefined) return;
+    const windowMs = (await jsm.streams.info(stream)).config.duplicate_window / 1e6;
+    if (windowMs < 2 * checkpointIntervalMs) {
+      throw new WeirError(
+        ErrorCodes.INVALID_CONFIGURATION,
+        `JetStreamSink: the duplicate window of stream ${stream} (${windowMs} ms) is shorter than twice the checkpoint interval (${checkpointIntervalMs} ms), so a re-commit after a failure could publish records twice; raise the stream's duplicate_window or checkpoint more often`,
+      );
+    }
   }
 
   createCommitter(): Committer<JetStreamCommittable> {

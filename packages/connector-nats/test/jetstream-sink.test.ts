@@ -69,7 +69,7 @@ describe('JetStreamSink', () => {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: 'AGAIN', subjects: ['again.>'] });
     const sink = new JetStreamSink<string>(nc, { subject: 'again.x' });
-    const writer = sink.createWriter({ subtaskIndex: 0, parallelism: 1, attempt: 0, jobId: 'job' });
+    const writer = await sink.createWriter({ subtaskIndex: 0, parallelism: 1, attempt: 0, jobId: 'job' });
     for (const r of ['a', 'b', 'c']) await writer.write(r, undefined);
     const committables = await writer.prepareCommit(7);
     const committer = sink.createCommitter();
@@ -77,5 +77,20 @@ describe('JetStreamSink', () => {
     await committer.commit(committables);
     expect(await readStream(nc, 'AGAIN')).toEqual(['a', 'b', 'c']);
     expect(() => new JetStreamSink(nc, { subject: 'bad subject' })).toThrow(TypeError);
+  });
+
+  it('a stream whose duplicate window is shorter than twice the checkpoint interval, or no stream, fails the job at start', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'SHORT', subjects: ['short.>'], duplicate_window: 500 * 1e6 });
+    const run = async (subject: string) => {
+      const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 1 });
+      env.enableCheckpointing(1000);
+      env.getCheckpointConfig().setCheckpointStorage('memory://');
+      env.setRestartStrategy(RestartStrategies.noRestart());
+      env.fromCollection(['x']).sinkTo(new JetStreamSink<string>(nc, { subject }));
+      return env.execute('short window');
+    };
+    await expect(run('short.x')).rejects.toThrow(/duplicate window of stream SHORT \(500 ms\) is shorter than twice the checkpoint interval \(1000 ms\)/);
+    await expect(run('nowhere.x')).rejects.toThrow(/no JetStream stream captures the subject nowhere\.x/);
   });
 });

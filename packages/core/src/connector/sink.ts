@@ -57,6 +57,8 @@ export interface SinkWriterContext {
   readonly attempt: number;
   /** The job's id. */
   readonly jobId: string;
+  /** The interval of the job's periodic checkpoints in ms, when it takes them (a sink may check its settings against it). */
+  readonly checkpointIntervalMs?: number;
   /**
    * The task's processing time in ms (a manual clock in tests). Optional: a writer that needs processing time uses
    * `Date.now()` when the runtime does not provide it.

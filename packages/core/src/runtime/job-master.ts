@@ -361,7 +361,7 @@ export class JobMaster {
             mode: this.submission.mode,
             settings: this.submission.settings,
             stateBackend: this.submission.stateBackend,
-            checkpointing: { enabled: checkpointing !== undefined, mode: checkpointing?.mode ?? 'EXACTLY_ONCE', finalCheckpoint },
+            checkpointing: { enabled: checkpointing !== undefined, interval: checkpointing?.interval, mode: checkpointing?.mode ?? 'EXACTLY_ONCE', finalCheckpoint },
             restore: restore?.tasks.get(`${vertex.id}#${subtaskIndex}`),
           };
           const deployed = this.taskManager.deploy(deployment, services);

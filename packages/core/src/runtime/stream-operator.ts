@@ -76,6 +76,8 @@ export interface OperatorContext {
   readonly restored?: RestoredOperatorState;
   /** Whether the job takes checkpoints (periodic ones, or a final one at the end of bounded input in BATCH mode). */
   readonly checkpointing?: boolean;
+  /** The interval of periodic checkpoints in ms, when the job takes them. */
+  readonly checkpointIntervalMs?: number;
 }
 
 /** A runtime operator. */

@@ -268,6 +268,7 @@ export class StreamTask implements TaskHandle {
       operatorId: operatorIdOf(node),
       restored: d.restore?.get(operatorIdOf(node)),
       checkpointing: d.checkpointing.finalCheckpoint,
+      checkpointIntervalMs: d.checkpointing.enabled ? d.checkpointing.interval : undefined,
       metrics: this.services.metricGroup(node.uid ?? node.name),
       sendToClient: (sinkId, values) => this.services.sendToClient(sinkId, d.attempt, values),
       runtimeContext,

@@ -45,6 +45,8 @@ export interface TaskDeployment {
 export interface TaskCheckpointing {
   /** Whether the job takes periodic checkpoints. */
   readonly enabled: boolean;
+  /** Their interval in ms, when enabled. */
+  readonly interval?: number;
   /** How barriers are handled on multi-channel inputs. */
   readonly mode: BarrierHandling;
   /**

@@ -58,7 +58,14 @@ export class TwoPhaseCommitSinkOperator extends AbstractStreamOperator {
       const committables = restored?.get(COMMITTABLES) ?? [];
       if (committables.length > 0) await this.committer.commit(committables);
       this.writer = (await this.sink.createWriter(
-        { subtaskIndex: c.subtaskIndex, parallelism: c.parallelism, attempt: c.attempt, jobId: c.jobId, currentProcessingTime: () => c.currentProcessingTime() },
+        {
+          subtaskIndex: c.subtaskIndex,
+          parallelism: c.parallelism,
+          attempt: c.attempt,
+          jobId: c.jobId,
+          checkpointIntervalMs: c.checkpointIntervalMs,
+          currentProcessingTime: () => c.currentProcessingTime(),
+        },
         restored?.get(WRITER_STATE) ?? [],
       ));
     } catch (e) {
