@@ -16,7 +16,8 @@
  * ```
  */
 import { DeliverPolicy, jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { ErrorCodes, WeirError } from '@weir/core';
 import type {
   Boundedness,
   InputStatus,
@@ -52,6 +53,14 @@ export interface JetStreamSourceOptions<T> {
   readonly deserializer?: (message: JsMsg) => T;
   /** The first sequence to read on a fresh start (default 1). */
   readonly startSequence?: number;
+  /**
+   * What a message the deserializer rejects does: `'fail'` (default) fails the job with `SOURCE_FAILED` naming the
+   * stream, sequence and subject (a restart meets the same message again, so use the other policy to get past it),
+   * or `{ deadLetterSubject }`: the raw message goes to that subject (headers `Weir-Poison-Stream`,
+   * `Weir-Poison-Sequence`, `Weir-Poison-Subject`, `Weir-Poison-Reason`, and `Nats-Msg-Id` so a JetStream stream
+   * on that subject keeps it once), the counter `numPoisonMessages` of the source counts it, and reading goes on.
+   */
+  readonly onPoisonMessage?: 'fail' | { readonly deadLetterSubject: string };
 }
 
 /** What the enumerator keeps: the split not assigned yet, if any. */
@@ -106,7 +115,33 @@ class JetStreamReader<T> implements SourceReader<T, JetStreamSplit> {
     private readonly connection: NatsConnection,
     private readonly context: SourceReaderContext,
     private readonly deserializer: (message: JsMsg) => T,
+    private readonly poison: 'fail' | { readonly deadLetterSubject: string },
   ) {}
+
+  /** The record of `message`, or undefined when the poison policy set it aside. */
+  private deserialize(message: JsMsg, split: JetStreamSplit): { record: T } | undefined {
+    try {
+      return { record: this.deserializer(message) };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (this.poison === 'fail') {
+        throw new WeirError(
+          ErrorCodes.SOURCE_FAILED,
+          `JetStreamSource: message ${message.seq} of stream ${split.stream} (subject ${message.subject}) cannot be deserialized: ${reason}`,
+          { cause: error },
+        );
+      }
+      const h = natsHeaders();
+      h.set('Weir-Poison-Stream', split.stream);
+      h.set('Weir-Poison-Sequence', String(message.seq));
+      h.set('Weir-Poison-Subject', message.subject);
+      h.set('Weir-Poison-Reason', reason.slice(0, 500));
+      h.set('Nats-Msg-Id', `weir-poison-${split.stream}-${message.seq}`);
+      this.connection.publish(this.poison.deadLetterSubject, message.data, { headers: h });
+      this.context.metrics?.counter('numPoisonMessages').inc();
+      return undefined;
+    }
+  }
 
   start(): void {
     this.context.sendSplitRequest();
@@ -142,7 +177,8 @@ class JetStreamReader<T> implements SourceReader<T, JetStreamSplit> {
         this.buffer.length = 0;
         break;
       }
-      output.collect(this.deserializer(message));
+      const deserialized = this.deserialize(message, split);
+      if (deserialized !== undefined) output.collect(deserialized.record);
       split.nextSequence = sequence + 1;
       emitted++;
     }
@@ -259,6 +295,6 @@ export class JetStreamSource<T = string> implements Source<T, JetStreamSplit, En
   }
 
   createReader(context: SourceReaderContext): SourceReader<T, JetStreamSplit> {
-    return new JetStreamReader(this.connection, context, this.deserializer);
+    return new JetStreamReader(this.connection, context, this.deserializer, this.options.onPoisonMessage ?? 'fail');
   }
 }

@@ -9,6 +9,7 @@
  * `NOTHING_AVAILABLE` and `isAvailable()` resolves once it may have more.
  * Lifecycle of a reader: `start` -> (`addSplits` | `pollNext` | `snapshotState`)* -> `notifyNoMoreSplits` -> ... -> `close`.
  */
+import type { MetricGroup } from '../runtime/metrics.js';
 
 /** Whether a source ends by itself. */
 export type Boundedness = 'BOUNDED' | 'CONTINUOUS_UNBOUNDED';
@@ -36,6 +37,8 @@ export interface SourceReaderContext {
   readonly parallelism: number;
   /** Asks the enumerator for a split; it answers with `addSplits` or `notifyNoMoreSplits`. */
   sendSplitRequest(): void;
+  /** The source's metrics (counters summed over subtasks, read with `JobClient.getMetrics()` as `<uid or name>.<name>`). */
+  readonly metrics?: MetricGroup;
 }
 
 /** Reads the records of the splits assigned to one subtask. */

@@ -182,6 +182,7 @@ export class StreamTask implements TaskHandle {
         subtaskIndex: this.subtaskIndex,
         parallelism: this.vertex.parallelism,
         sendSplitRequest: () => services.requestSplit(this.vertex.id, this.subtaskIndex),
+        metrics: services.metricGroup(head.uid ?? head.name),
       });
     } else {
       const infos: InputChannelInfo[] = [];
