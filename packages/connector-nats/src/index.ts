@@ -40,3 +40,5 @@ export { JetStreamSink } from './jetstream-sink.js';
 export type { JetStreamCommittable, JetStreamSinkOptions } from './jetstream-sink.js';
 export { JetStreamSource } from './jetstream-source.js';
 export type { JetStreamSourceOptions, JetStreamSplit } from './jetstream-source.js';
+export { NatsSink, NatsSource } from './nats-source.js';
+export type { NatsMessage, NatsSinkOptions, NatsSourceOptions } from './nats-source.js';
