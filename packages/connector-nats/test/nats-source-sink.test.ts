@@ -19,7 +19,11 @@ afterAll(async () => {
 describe('NatsSource and NatsSink', () => {
   it('each message published while the job runs comes out once (the subtasks share one queue group)', async () => {
     const out: string[] = [];
-    const sub = nc.subscribe('core.out', { callback: (_e, m) => out.push(m.string()) });
+    const sub = nc.subscribe('core.out', {
+      callback: (_e, m) => {
+        out.push(m.string());
+      },
+    });
     const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
     env
       .fromSource(new NatsSource(nc, { subject: 'core.in' }), WatermarkStrategy.noWatermarks(), 'in')
