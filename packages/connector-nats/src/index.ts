@@ -42,3 +42,5 @@ export { JetStreamSource } from './jetstream-source.js';
 export type { JetStreamSourceOptions, JetStreamSplit } from './jetstream-source.js';
 export { NatsSink, NatsSource } from './nats-source.js';
 export type { NatsMessage, NatsSinkOptions, NatsSourceOptions } from './nats-source.js';
+export { Deserializers, Serializers } from './codecs.js';
+export type { MessageData } from './codecs.js';

@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { RestartStrategies, StreamExecutionEnvironment, WatermarkStrategy } from '@weir/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JetStreamSource } from '../src/index.js';
+import { Deserializers, JetStreamSource, Serializers } from '../src/index.js';
 import { NatsServer } from '../src/testing/index.js';
 
 let server: NatsServer;
@@ -66,5 +66,17 @@ describe('poison messages', () => {
       ['{oops', '5'],
     ]);
     for (const d of dead) expect(d.reason).toMatch(/JSON/);
+  });
+
+  it('ready-made codecs round-trip text, JSON and msgpack (Maps keep their type)', () => {
+    const message = (data: Uint8Array | string) => {
+      const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+      return { data: bytes, string: () => new TextDecoder().decode(bytes) };
+    };
+    expect(Deserializers.string(message(Serializers.string(42)))).toBe('42');
+    expect(Deserializers.json(message(Serializers.json({ a: [1, 2] })))).toEqual({ a: [1, 2] });
+    const map = new Map([['k', 1]]);
+    expect(Deserializers.msgpack(message(Serializers.msgpack({ map })))).toEqual({ map });
+    expect(() => Deserializers.json(message('{oops'))).toThrow(SyntaxError);
   });
 });
