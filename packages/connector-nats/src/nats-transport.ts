@@ -25,7 +25,7 @@
  * without calling listeners and, when it opened the connection itself, drains and closes it. If the connection
  * closes under it, every open end gets a `TRANSPORT_CLOSED` error.
  */
-import { connect, type ConnectionOptions, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, PermissionViolationError, type ConnectionOptions, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
   decodeFrame,
   encodeFrame,
@@ -78,8 +78,24 @@ interface ChannelSubjects {
 
 /** An open channel end, closed with the transport. */
 interface ChannelEnd {
+  readonly subjects: ChannelSubjects;
   closeQuietly(): void;
   fail(error: Error): void;
+}
+
+/** The error of a channel whose subject the server refused (the user lacks the permission). */
+function permissionDenied(subjects: ChannelSubjects, error: PermissionViolationError): WeirError {
+  return new WeirError(
+    ErrorCodes.NATS_PERMISSION_DENIED,
+    `NATS channel ${subjects.key}: the server refused to let this user ${error.operation === 'publish' ? 'publish to' : 'subscribe to'} ${error.subject} (permissions violation)`,
+    { cause: error },
+  );
+}
+
+/** A subscription's error as the channel's error. */
+function subscriptionError(subjects: ChannelSubjects, what: string, error: Error): WeirError {
+  if (error instanceof PermissionViolationError) return permissionDenied(subjects, error);
+  return new WeirError(ErrorCodes.TRANSPORT_CLOSED, `NATS channel ${subjects.key}: the ${what} subscription failed: ${error.message}`, { cause: error });
 }
 
 /** Weir's channels over NATS; see the module documentation. */
@@ -115,6 +131,23 @@ export class NatsTransport implements Transport {
       (error) => this.connectionClosed(error),
       (error: unknown) => this.connectionClosed(error instanceof Error ? error : new Error(String(error))),
     );
+    void this.watchPermissions();
+  }
+
+  /** A publish the server refused shows only as a status event: it fails the channel ends of that subject. */
+  private async watchPermissions(): Promise<void> {
+    try {
+      for await (const status of this.connection.status()) {
+        if (status.type !== 'error' || !(status.error instanceof PermissionViolationError)) continue;
+        const error = status.error;
+        for (const end of [...this.ends]) {
+          const s = end.subjects;
+          if (s.frames === error.subject || s.credit === error.subject || s.sync === error.subject) end.fail(permissionDenied(s, error));
+        }
+      }
+    } catch {
+      // The connection closed: connectionClosed reports it.
+    }
   }
 
   /** Connects to NATS and returns a transport that owns the connection. */
@@ -182,7 +215,7 @@ class NatsSender implements ChannelSender, ChannelEnd {
 
   constructor(
     private readonly connection: NatsConnection,
-    private readonly subjects: ChannelSubjects,
+    readonly subjects: ChannelSubjects,
     private readonly listener: SenderListener,
     resyncMs: number,
     private readonly onClosed: (end: ChannelEnd) => void,
@@ -190,7 +223,7 @@ class NatsSender implements ChannelSender, ChannelEnd {
     this.subscription = connection.subscribe(subjects.credit, {
       callback: (error, message) => {
         if (this.closed) return;
-        if (error !== null) return this.fail(new WeirError(ErrorCodes.TRANSPORT_CLOSED, `NATS channel ${subjects.key}: the credit subscription failed: ${error.message}`, { cause: error }));
+        if (error !== null) return this.fail(subscriptionError(subjects, 'credit', error));
         this.onTotal(textDecoder.decode(message.data));
       },
     });
@@ -267,14 +300,14 @@ class NatsReceiver implements ChannelReceiver, ChannelEnd {
 
   constructor(
     private readonly connection: NatsConnection,
-    private readonly subjects: ChannelSubjects,
+    readonly subjects: ChannelSubjects,
     private readonly listener: ReceiverListener,
     private readonly onClosed: (end: ChannelEnd) => void,
   ) {
     this.frames = connection.subscribe(subjects.frames, {
       callback: (error, message) => {
         if (this.closed) return;
-        if (error !== null) return this.fail(new WeirError(ErrorCodes.TRANSPORT_CLOSED, `NATS channel ${subjects.key}: the frame subscription failed: ${error.message}`, { cause: error }));
+        if (error !== null) return this.fail(subscriptionError(subjects, 'frame', error));
         let frame: Frame;
         try {
           frame = decodeFrame(message.data);
@@ -288,7 +321,8 @@ class NatsReceiver implements ChannelReceiver, ChannelEnd {
     });
     this.syncs = connection.subscribe(subjects.sync, {
       callback: (error, message) => {
-        if (this.closed || error !== null) return;
+        if (error !== null) return this.fail(subscriptionError(subjects, 'sync', error));
+        if (this.closed) return;
         const sent = Number(textDecoder.decode(message.data));
         if (Number.isSafeInteger(sent) && sent > this.received) {
           this.fail(
