@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { createAccount, createOperator, createUser, encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { nkeys } from '@nats-io/transport-node';
 import { ChannelReader, ChannelWriter, type ChannelAddress, type Frame } from '@weir/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +174,36 @@ describe('NATS security', () => {
       writer.close();
       await restricted.connection.close();
       await admin.connection.close();
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('credentials file (JWT): a user of the preloaded account connects; a user signed by an unknown account fails', async () => {
+    const operator = createOperator();
+    const account = createAccount();
+    const operatorJwt = await encodeOperator('weir-test-operator', operator);
+    // No limits (the JWT library's defaults allow no connection at all).
+    const accountJwt = await encodeAccount('JOBS', account, { limits: { conn: -1, subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, leaf: -1 } }, { signer: operator });
+    const user = createUser();
+    const credsFile = join(dir, 'weir.creds');
+    const unlimited = { subs: -1, data: -1, payload: -1 };
+    await writeFile(credsFile, fmtCreds(await encodeUser('weir', user, account, unlimited), user));
+    const stranger = createUser();
+    const strangerFile = join(dir, 'stranger.creds');
+    await writeFile(strangerFile, fmtCreds(await encodeUser('stranger', stranger, createAccount()), stranger));
+    const server = await NatsServer.start({
+      jetstream: false,
+      config: `operator: ${operatorJwt}\nresolver: MEMORY\nresolver_preload: { ${account.getPublicKey()}: ${accountJwt} }`,
+    });
+    try {
+      const nc = await connectNats({ servers: server.url, credentialsFile: credsFile });
+      const transport = new NatsTransport(nc);
+      expect(await roundTrip(transport, channel('creds'))).toEqual(['hello']);
+      await transport.close();
+      await nc.close();
+      await expectRefused({ servers: server.url, credentialsFile: strangerFile }, 'WEIR_NATS_AUTHENTICATION_FAILED', new TextDecoder().decode(stranger.getSeed()));
+      await expectRefused({ servers: server.url, credentialsFile: join(dir, 'ca.pem') }, 'WEIR_NATS_CONFIGURATION_INVALID');
     } finally {
       await server.dispose();
     }
